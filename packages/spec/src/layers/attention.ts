@@ -1,0 +1,2 @@
+/** The attention family (being written). */
+export const attentionLayers = {};

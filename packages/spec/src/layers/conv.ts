@@ -1,0 +1,2 @@
+/** The conv family (being written). */
+export const convLayers = {};

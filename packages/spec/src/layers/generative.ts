@@ -1,0 +1,2 @@
+/** The generative family (being written). */
+export const generativeLayers = {};

@@ -1,0 +1,2 @@
+/** The normalization family (being written). */
+export const normalizationLayers = {};

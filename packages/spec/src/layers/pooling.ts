@@ -1,0 +1,2 @@
+/** The pooling family (being written). */
+export const poolingLayers = {};

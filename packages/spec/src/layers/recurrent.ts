@@ -1,0 +1,2 @@
+/** The recurrent family (being written). */
+export const recurrentLayers = {};
