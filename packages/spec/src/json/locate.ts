@@ -1,0 +1,34 @@
+import { findNodeAtLocation, parseTree } from 'jsonc-parser';
+import { fromPointer } from '../errors/issue.js';
+
+/** 1-based line and column of a character offset. */
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i < Math.min(offset, text.length); i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      start = i + 1;
+    }
+  }
+  return { line, column: offset - start + 1 };
+}
+
+/**
+ * Where a JSON pointer lands in the text: the value itself, or for a missing key the nearest
+ * enclosing value. Undefined when the text does not parse.
+ */
+export function locatePointer(text: string, pointer: string): { line: number; column: number } | undefined {
+  const root = parseTree(text);
+  if (!root) return undefined;
+  const path = fromPointer(pointer).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  for (let n = path.length; n >= 0; n--) {
+    const node = findNodeAtLocation(root, path.slice(0, n));
+    if (node) {
+      // Point at the key of a property rather than its value when the key itself is the problem.
+      const offset = n === path.length && node.parent?.type === 'property' && node.parent.children?.[0] ? node.parent.children[0].offset : node.offset;
+      return lineColumn(text, offset);
+    }
+  }
+  return undefined;
+}
