@@ -11,7 +11,9 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
     const d = distance(lower, c.toLowerCase());
     if (d < bestDistance) [best, bestDistance] = [c, d];
   }
-  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+  // Close enough: a third of the word may differ, and never the whole of a short word.
+  const limit = Math.max(1, Math.floor(word.length / 3));
+  return bestDistance <= limit && bestDistance < word.length ? best : undefined;
 }
 
 /** " (did you mean "x"?)" or "". */

@@ -56,14 +56,18 @@ function objectSchemaAt(schema: AnySchema, path: Path, root: unknown, depth = 0)
     case 'nullable':
       return objectSchemaAt(def.innerType as AnySchema, path, root, depth);
     case 'union': {
-      const options = def.options as AnySchema[];
+      // Objects whose `type` literal matches the value first, then nested unions.
       const type = (here as { type?: unknown } | undefined)?.type;
-      const match = options.find((o) => {
-        const shape = defOf(o).shape as Record<string, AnySchema> | undefined;
-        const literal = shape?.type ? (defOf(shape.type).values as unknown[] | undefined) : undefined;
-        return shape && (literal ? literal.includes(type) : true);
-      });
-      return match ? objectSchemaAt(match, path, root, depth) : undefined;
+      for (const option of def.options as AnySchema[]) {
+        const o = defOf(option);
+        if (o.type === 'object') {
+          const literal = (o.shape as Record<string, AnySchema>).type;
+          if (literal && !(defOf(literal).values as unknown[]).includes(type)) continue;
+        } else if (o.type !== 'union') continue;
+        const found = objectSchemaAt(option, path, root, depth);
+        if (found) return found;
+      }
+      return undefined;
     }
     case 'object': {
       const shape = def.shape as Record<string, AnySchema>;

@@ -4,7 +4,7 @@ import { attentionLayers } from './attention.js';
 import { convLayers } from './conv.js';
 import { core } from './core.js';
 import { generativeLayers } from './generative.js';
-import { defineLayer, LayerError, type LayerKind } from './kind.js';
+import { defineLayer, kindsOf, LayerError, type LayerKind } from './kind.js';
 import { normalizationLayers } from './normalization.js';
 import { poolingLayers } from './pooling.js';
 import { recurrentLayers } from './recurrent.js';
@@ -23,7 +23,7 @@ export const block = defineLayer({
 });
 
 /** Kinds that can be applied per time step: one input, no extra tensor references. */
-const wrappable = Object.values({
+const wrappable = kindsOf({
   ...core,
   ...convLayers,
   ...poolingLayers,
@@ -31,7 +31,7 @@ const wrappable = Object.values({
   ...recurrentLayers,
   ...attentionLayers,
   ...generativeLayers,
-} as Record<string, LayerKind>).filter((k) => k.arity.max === 1 && k.refFields.length === 0 && !k.composite);
+}).filter((k) => k.arity.max === 1 && k.refFields.length === 0 && !k.composite);
 
 const innerConfig = z.discriminatedUnion(
   'type',

@@ -118,3 +118,8 @@ export function defineLayer<const T extends string, F extends z.ZodRawShape>(
     }),
   } as LayerKind<T, F>;
 }
+
+/** The kinds of a family map, seen through the common interface. */
+export function kindsOf(map: object): LayerKind[] {
+  return Object.values(map) as LayerKind[];
+}

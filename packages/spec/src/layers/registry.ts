@@ -4,7 +4,7 @@ import { blockLayers } from './block.js';
 import { convLayers } from './conv.js';
 import { core } from './core.js';
 import { generativeLayers } from './generative.js';
-import type { LayerKind } from './kind.js';
+import { kindsOf, type LayerKind } from './kind.js';
 import { mergeLayers } from './merge.js';
 import { normalizationLayers } from './normalization.js';
 import { poolingLayers } from './pooling.js';
@@ -32,8 +32,15 @@ export type Layer = { [K in LayerType]: LayerOf<K> }[LayerType];
 export const LAYER_TYPES = Object.keys(LAYER_KINDS) as LayerType[];
 
 export function layerKind(type: string): LayerKind | undefined {
-  return Object.hasOwn(LAYER_KINDS, type) ? (LAYER_KINDS as Record<string, LayerKind>)[type] : undefined;
+  return Object.hasOwn(LAYER_KINDS, type) ? (LAYER_KINDS as unknown as Record<string, LayerKind>)[type] : undefined;
 }
 
-const schemas = Object.values(LAYER_KINDS as Record<string, LayerKind>).map((k) => k.schema);
-export const LayerSchema = z.discriminatedUnion('type', schemas as unknown as [LayerKind['schema'], ...LayerKind['schema'][]]);
+/** A layer as a user writes it (defaults optional). */
+export type LayerInput = { [K in LayerType]: z.input<LayerKinds[K]['schema']> }[LayerType];
+
+const schemas = kindsOf(LAYER_KINDS).map((k) => k.schema);
+/** Any layer, discriminated by `type`; typed by the registry since the union is built at run time. */
+export const LayerSchema = z.discriminatedUnion(
+  'type',
+  schemas as unknown as [LayerKind['schema'], ...LayerKind['schema'][]],
+) as unknown as z.ZodType<Layer, LayerInput>;

@@ -1,0 +1,2 @@
+export { buildProgram, main } from './program.js';
+export { summaryJson, summaryTable } from './summary-table.js';

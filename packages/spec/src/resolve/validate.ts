@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { fromZod, expectedPhrase } from '../errors/from-zod.js';
+import { type SpecIssue, SpecError, sortIssues, toPointer } from '../errors/issue.js';
+import { type JsonOptions, parseJson } from '../json/parse-json.js';
+import { countParams } from '../layers/infer.js';
+import { LayerSchema } from '../layers/registry.js';
+import { migrate } from '../migrate.js';
+import { Id } from '../schema/primitives.js';
+import { InputSchema, type Spec, SpecSchema } from '../schema/spec.js';
+import { trainingIssues } from '../schema/training.js';
+import { DEFAULT_LIMITS, type Limits, type ResolvedLayer, type ResolvedModel, type Tensor } from './model.js';
+import { type BlockDef, type ResolveContext, resolveScope, type ScopeLayer } from './scope.js';
+
+export interface ValidateOptions extends JsonOptions {
+  limits?: Partial<Limits>;
+}
+
+export type ValidationResult = { ok: true; model: ResolvedModel } | { ok: false; issues: SpecIssue[] };
+
+const parseOptions = { error: expectedPhrase, reportInput: true } as const;
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+function scopeLayers(raw: unknown, pointer: string): ScopeLayer[] {
+  return asArray(raw).map((r, i) => {
+    const o = isObject(r) ? r : {};
+    const parsed = LayerSchema.safeParse(r);
+    const inputs = Array.isArray(o.inputs) && o.inputs.every((x) => typeof x === 'string') ? o.inputs : undefined;
+    return {
+      pointer: `${pointer}/${i}`,
+      id: Id.safeParse(o.id).success ? (o.id as string) : undefined,
+      layer: parsed.success ? parsed.data : undefined,
+      // Unreadable `inputs` count as explicit and empty, so no layer is wired in by mistake.
+      inputs: inputs ?? (o.inputs === undefined ? undefined : []),
+    };
+  });
+}
+
+function blockDefs(raw: unknown): Map<string, BlockDef> {
+  const defs = new Map<string, BlockDef>();
+  if (!isObject(raw)) return defs;
+  for (const [name, b] of Object.entries(raw)) {
+    const o = isObject(b) ? b : {};
+    const pointer = `/blocks/${toPointer([name]).slice(1)}`;
+    const inputs = z.array(Id).min(1).default(['x']).safeParse(o.inputs);
+    defs.set(name, { pointer, inputs: inputs.success ? inputs.data : undefined, layers: scopeLayers(o.layers, `${pointer}/layers`), outputs: o.outputs });
+  }
+  return defs;
+}
+
+/** Blocks that no layer (anywhere) applies. */
+function unusedBlocks(raw: Json, defs: Map<string, BlockDef>): SpecIssue[] {
+  const layers = [...scopeLayers(raw.layers, ''), ...[...defs.values()].flatMap((d) => d.layers)];
+  const used = new Set(layers.flatMap((l) => (l.layer?.type === 'block' ? [l.layer.block] : [])));
+  return [...defs].filter(([name]) => !used.has(name)).map(([name, d]) => ({ pointer: d.pointer, message: `block "${name}" is not used by any layer` }));
+}
+
+/** Graph checks, shape inference and budgets over whatever parts of the spec parsed. */
+function resolveParts(raw: Json, limits: Limits) {
+  const ctx: ResolveContext = { blocks: blockDefs(raw.blocks), limits, issues: [], nodes: [], totalParams: 0, aborted: false, checkedBlocks: new Set() };
+  const inputs = asArray(raw.inputs).flatMap((r, k) => {
+    const p = InputSchema.safeParse(r);
+    const tensor = p.success ? { name: p.data.id, shape: p.data.shape, dtype: p.data.dtype } : null;
+    return p.success ? [{ id: p.data.id, tensor, pointer: `/inputs/${k}` }] : [];
+  });
+  const summary: ResolvedLayer[] = [];
+  const outputs = resolveScope(ctx, {
+    layers: scopeLayers(raw.layers, '/layers'),
+    inputs,
+    outputs: raw.outputs,
+    outputsPointer: '/outputs',
+    prefix: '',
+    frozen: false,
+    context: '',
+    blockStack: [],
+    reportStatic: true,
+    summary,
+  });
+  if (!ctx.aborted) ctx.issues.push(...unusedBlocks(raw, ctx.blocks));
+  return { ctx, inputs: inputs.map((i) => i.tensor as Tensor), outputs, summary };
+}
+
+/**
+ * Validates a spec (already parsed from JSON): migration, schema, graph, shapes, budgets.
+ * Every problem is reported at once, sorted by JSON pointer.
+ */
+export function validateSpec(raw: unknown, options: ValidateOptions = {}): ValidationResult {
+  const migrated = migrate(raw);
+  if (!migrated.ok) return migrated;
+  const value = migrated.value;
+  const parsed = SpecSchema.safeParse(value, parseOptions);
+  const issues = parsed.success ? [] : fromZod(parsed.error.issues, SpecSchema, value);
+  if (!isObject(value)) return { ok: false, issues: sortIssues(issues) };
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const { ctx, inputs, outputs, summary } = resolveParts(value, limits);
+  issues.push(...ctx.issues);
+  if (parsed.success && parsed.data.training) {
+    for (const t of trainingIssues(parsed.data.training)) issues.push({ pointer: toPointer(['training', ...t.path]), message: t.message });
+  }
+  if (issues.length || !parsed.success || !outputs) {
+    // A spec that parsed and raised no issue always resolves; this guards the invariant.
+    return { ok: false, issues: issues.length ? sortIssues(issues) : [{ pointer: '', message: 'the spec could not be resolved' }] };
+  }
+  const params = ctx.nodes.flatMap((n) => n.params);
+  const trainable = countParams(params.filter((p) => p.trainable));
+  return {
+    ok: true,
+    model: {
+      spec: parsed.data as Spec,
+      inputs,
+      nodes: ctx.nodes,
+      layers: summary,
+      outputs: outputs as Tensor[],
+      totalParams: ctx.totalParams,
+      trainableParams: trainable,
+      nonTrainableParams: ctx.totalParams - trainable,
+    },
+  };
+}
+
+/** Validates the text of a spec file: strict JSON first (no duplicate keys, bounded nesting). */
+export function validateSpecText(text: string, options: ValidateOptions = {}): ValidationResult {
+  const json = parseJson(text, options);
+  return json.ok ? validateSpec(json.value, options) : json;
+}
+
+/** The resolved model of a valid spec; throws a SpecError listing every problem otherwise. */
+export function resolveSpec(raw: unknown, options: ValidateOptions = {}): ResolvedModel {
+  const result = validateSpec(raw, options);
+  if (!result.ok) throw new SpecError(result.issues);
+  return result.model;
+}
+
