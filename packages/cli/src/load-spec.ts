@@ -17,18 +17,26 @@ export type SpecCheck =
   | { ok: false; issues: SpecIssue[]; lines: string[] };
 
 /** Reads a file the user named, with one clear error for each way that can fail. */
-export async function readTextFile(path: string, what: string, maxBytes = MAX_SPEC_BYTES): Promise<string> {
+export async function readTextFile(
+  path: string,
+  what: string,
+  maxBytes = MAX_SPEC_BYTES,
+): Promise<string> {
   let info: Awaited<ReturnType<typeof stat>>;
   try {
     info = await stat(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code})`);
+    throw new UserError(
+      code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code})`,
+    );
   }
   if (info.isDirectory()) throw new UserError(`${path}: is a directory; expected ${what}`);
   if (!info.isFile()) throw new UserError(`${path}: not a regular file; expected ${what}`);
   if (info.size > maxBytes) {
-    throw new UserError(`${path}: ${info.size} bytes; expected ${what} of at most ${maxBytes} bytes`);
+    throw new UserError(
+      `${path}: ${info.size} bytes; expected ${what} of at most ${maxBytes} bytes`,
+    );
   }
   const bytes = await readFile(path);
   try {
@@ -47,14 +55,22 @@ export function issueLines(path: string, text: string, issues: SpecIssue[]): str
 }
 
 /** Validates a spec file; problems come back as data so `validate --json` can print them. */
-export async function checkSpecFile(path: string, limits: Partial<Limits> = {}): Promise<SpecCheck> {
+export async function checkSpecFile(
+  path: string,
+  limits: Partial<Limits> = {},
+): Promise<SpecCheck> {
   const text = await readTextFile(path, 'a netspec JSON spec');
   const result = validateSpecText(text, { limits });
-  return result.ok ? result : { ok: false, issues: result.issues, lines: issueLines(path, text, result.issues) };
+  return result.ok
+    ? result
+    : { ok: false, issues: result.issues, lines: issueLines(path, text, result.issues) };
 }
 
 /** The resolved model of a spec file, or a UserError listing every problem. */
-export async function loadSpecFile(path: string, limits: Partial<Limits> = {}): Promise<ResolvedModel> {
+export async function loadSpecFile(
+  path: string,
+  limits: Partial<Limits> = {},
+): Promise<ResolvedModel> {
   const check = await checkSpecFile(path, limits);
   if (check.ok) return check.model;
   throw new UserError(specProblems(path, check.issues.length), check.lines);

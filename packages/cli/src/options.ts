@@ -11,8 +11,13 @@ export function positiveInteger(value: string): number {
 
 /** The budgets every spec-reading command accepts. */
 export const limitOptions = () => [
-  new Option('--max-params <n>', 'reject models with more parameters than this').argParser(positiveInteger),
-  new Option('--max-tensor-elements <n>', 'reject activations with more values per sample').argParser(positiveInteger),
+  new Option('--max-params <n>', 'reject models with more parameters than this').argParser(
+    positiveInteger,
+  ),
+  new Option(
+    '--max-tensor-elements <n>',
+    'reject activations with more values per sample',
+  ).argParser(positiveInteger),
 ];
 
 export interface LimitFlags {

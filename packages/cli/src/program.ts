@@ -7,13 +7,16 @@ import { VERSION } from './version.js';
 
 export function buildProgram(): Command {
   const program = new Command('netspec')
-    .description('Write a neural network once as a JSON spec; validate, summarize, train, export and run it.')
+    .description(
+      'Write a neural network once as a JSON spec; validate, summarize, train, export and run it.',
+    )
     .version(VERSION)
     .option('--debug', 'show stack traces of errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   for (const add of [validateCommand, summaryCommand, schemaCommand]) add(program);
-  for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
+  for (const cmd of program.commands)
+    cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;
 }
 
@@ -35,7 +38,9 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT_USAGE;
     }
     process.stderr.write(
-      debug ? `${(e as Error).stack}\n` : `internal error: ${(e as Error).message} (run with --debug for details; please report it)\n`,
+      debug
+        ? `${(e as Error).stack}\n`
+        : `internal error: ${(e as Error).message} (run with --debug for details; please report it)\n`,
     );
     return 70;
   }

@@ -36,13 +36,25 @@ function isSequential(model: ResolvedModel): boolean {
 }
 
 function rows(model: ResolvedModel): Row[] {
-  const blocks = new Map(model.spec.layers.flatMap((l) => (l.type === 'block' ? [[l.id, l] as const] : [])));
+  const blocks = new Map(
+    model.spec.layers.flatMap((l) => (l.type === 'block' ? [[l.id, l] as const] : [])),
+  );
   return [
-    ...model.inputs.map((t) => ({ name: `${t.name} (input)`, shape: formatShape(t.shape), params: '0', from: '-' })),
+    ...model.inputs.map((t) => ({
+      name: `${t.name} (input)`,
+      shape: formatShape(t.shape),
+      params: '0',
+      from: '-',
+    })),
     ...model.layers.map((l) => {
       const b = blocks.get(l.id);
       const type = b ? `block ${b.block} ×${b.repeat}` : l.type;
-      return { name: `${l.id} (${type})`, shape: shapes(l.outputs), params: n(l.params), from: l.inputs.join(', ') };
+      return {
+        name: `${l.id} (${type})`,
+        shape: shapes(l.outputs),
+        params: n(l.params),
+        from: l.inputs.join(', '),
+      };
     }),
   ];
 }
@@ -51,11 +63,20 @@ function rows(model: ResolvedModel): Row[] {
 export function summaryTable(model: ResolvedModel): string {
   const all = rows(model);
   const connected = !isSequential(model);
-  const head: Row = { name: 'Layer (type)', shape: 'Output Shape', params: 'Param #', from: 'Connected to' };
-  const cols: (keyof Row)[] = connected ? ['name', 'shape', 'params', 'from'] : ['name', 'shape', 'params'];
+  const head: Row = {
+    name: 'Layer (type)',
+    shape: 'Output Shape',
+    params: 'Param #',
+    from: 'Connected to',
+  };
+  const cols: (keyof Row)[] = connected
+    ? ['name', 'shape', 'params', 'from']
+    : ['name', 'shape', 'params'];
   const width = (k: keyof Row) => Math.max(...[head, ...all].map((r) => r[k].length));
-  const cell = (r: Row, k: keyof Row) => (k === 'params' ? r[k].padStart(width(k)) : r[k].padEnd(width(k)));
-  const line = (l: string, m: string, r: string, fill: string) => `${l}${cols.map((k) => fill.repeat(width(k) + 2)).join(m)}${r}`;
+  const cell = (r: Row, k: keyof Row) =>
+    k === 'params' ? r[k].padStart(width(k)) : r[k].padEnd(width(k));
+  const line = (l: string, m: string, r: string, fill: string) =>
+    `${l}${cols.map((k) => fill.repeat(width(k) + 2)).join(m)}${r}`;
   const row = (r: Row) => `│ ${cols.map((k) => cell(r, k)).join(' │ ')} │`;
   const body = all.flatMap((r, i) => (i === 0 ? [row(r)] : [line('├', '┼', '┤', '─'), row(r)]));
   return [
@@ -81,7 +102,8 @@ export function summaryJson(model: ResolvedModel) {
       id: l.id,
       type: l.type,
       inputs: l.inputs,
-      outputShape: l.outputs.length === 1 ? withBatch(l.outputs[0] as Tensor) : l.outputs.map(withBatch),
+      outputShape:
+        l.outputs.length === 1 ? withBatch(l.outputs[0] as Tensor) : l.outputs.map(withBatch),
       params: l.params,
       trainableParams: l.trainableParams,
     })),

@@ -6,7 +6,12 @@ export const SCHEMA_ID = 'https://netspec.dev/schema/netspec-v1.schema.json';
 
 /** The JSON Schema of a spec file, generated from the zod schema (what a user may write). */
 export function specJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(SpecSchema, { io: 'input', target: 'draft-2020-12', unrepresentable: 'throw', reused: 'ref' });
+  const schema = z.toJSONSchema(SpecSchema, {
+    io: 'input',
+    target: 'draft-2020-12',
+    unrepresentable: 'throw',
+    reused: 'ref',
+  });
   return { ...schema, $id: SCHEMA_ID, title: 'netspec model spec' };
 }
 

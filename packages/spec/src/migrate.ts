@@ -11,16 +11,24 @@ export type Migration = (spec: Json) => Json;
  */
 export const MIGRATIONS: Readonly<Record<number, Migration>> = {};
 
-export type MigrationResult = { ok: true; value: unknown; from?: number } | { ok: false; issues: SpecIssue[] };
+export type MigrationResult =
+  | { ok: true; value: unknown; from?: number }
+  | { ok: false; issues: SpecIssue[] };
 
 /**
  * Brings an older spec up to `current` before validation. Anything that is not an object with
  * an integer specVersion is passed through: validation reports it.
  */
-export function migrate(raw: unknown, migrations = MIGRATIONS, current = SPEC_VERSION): MigrationResult {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: true, value: raw };
+export function migrate(
+  raw: unknown,
+  migrations = MIGRATIONS,
+  current = SPEC_VERSION,
+): MigrationResult {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return { ok: true, value: raw };
   const version = (raw as Json).specVersion;
-  if (typeof version !== 'number' || !Number.isInteger(version) || version === current) return { ok: true, value: raw };
+  if (typeof version !== 'number' || !Number.isInteger(version) || version === current)
+    return { ok: true, value: raw };
   if (version > current) {
     const message = `this spec is for specVersion ${version}, newer than this netspec reads (up to ${current}); upgrade netspec`;
     return { ok: false, issues: [{ pointer: '/specVersion', message }] };

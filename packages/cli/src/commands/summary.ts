@@ -11,7 +11,10 @@ export function summaryCommand(program: Command) {
     .option('--json', 'print {layers:[{id,type,outputShape,params}], totalParams, ...} as JSON');
   for (const o of limitOptions()) cmd.addOption(o);
   cmd
-    .addHelpText('after', '\nExamples:\n  $ netspec summary examples/lenet5.json\n  $ netspec summary examples/lenet5.json --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ netspec summary examples/lenet5.json\n  $ netspec summary examples/lenet5.json --json',
+    )
     .action(async (path: string, opts: LimitFlags & { json?: boolean }) => {
       const model = await loadSpecFile(path, limitsOf(opts));
       const out = opts.json ? JSON.stringify(summaryJson(model), null, 2) : summaryTable(model);

@@ -11,7 +11,10 @@ export function validateCommand(program: Command) {
     .option('--json', 'print {valid, issues} as JSON on stdout');
   for (const o of limitOptions()) cmd.addOption(o);
   cmd
-    .addHelpText('after', '\nExamples:\n  $ netspec validate examples/lenet5.json\n  $ netspec validate model.json --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ netspec validate examples/lenet5.json\n  $ netspec validate model.json --json',
+    )
     .action(async (path: string, opts: LimitFlags & { json?: boolean }) => {
       const check = await checkSpecFile(path, limitsOf(opts));
       if (opts.json) {

@@ -22,9 +22,13 @@ export function expectedPhrase(issue: RawIssue): string {
         ? JSON.stringify(issue.values[0])
         : `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'too_small':
-      return issue.origin === 'array' ? `at least ${issue.minimum} item${issue.minimum === 1 ? '' : 's'}` : `a value >= ${issue.minimum}`;
+      return issue.origin === 'array'
+        ? `at least ${issue.minimum} item${issue.minimum === 1 ? '' : 's'}`
+        : `a value >= ${issue.minimum}`;
     case 'too_big':
-      return issue.origin === 'array' ? `at most ${issue.maximum} items` : `a value <= ${issue.maximum}`;
+      return issue.origin === 'array'
+        ? `at most ${issue.maximum} items`
+        : `a value <= ${issue.maximum}`;
     case 'invalid_format':
       return `a string in the ${issue.format} format`;
     case 'invalid_union':
@@ -47,7 +51,12 @@ type AnySchema = z.core.$ZodType;
 const defOf = (s: AnySchema) => s._zod.def as unknown as Record<string, unknown> & { type: string };
 
 /** The object schema that validated the value at `path`, to list the keys it allows. */
-function objectSchemaAt(schema: AnySchema, path: Path, root: unknown, depth = 0): Record<string, unknown> | undefined {
+function objectSchemaAt(
+  schema: AnySchema,
+  path: Path,
+  root: unknown,
+  depth = 0,
+): Record<string, unknown> | undefined {
   const def = defOf(schema);
   const here = valueAt(root, path.slice(0, depth));
   switch (def.type) {
@@ -76,9 +85,13 @@ function objectSchemaAt(schema: AnySchema, path: Path, root: unknown, depth = 0)
       return next ? objectSchemaAt(next, path, root, depth + 1) : undefined;
     }
     case 'array':
-      return depth === path.length ? undefined : objectSchemaAt(def.element as AnySchema, path, root, depth + 1);
+      return depth === path.length
+        ? undefined
+        : objectSchemaAt(def.element as AnySchema, path, root, depth + 1);
     case 'record':
-      return depth === path.length ? undefined : objectSchemaAt(def.valueType as AnySchema, path, root, depth + 1);
+      return depth === path.length
+        ? undefined
+        : objectSchemaAt(def.valueType as AnySchema, path, root, depth + 1);
     default:
       return undefined;
   }
@@ -86,9 +99,18 @@ function objectSchemaAt(schema: AnySchema, path: Path, root: unknown, depth = 0)
 
 /** What the union's discriminator names, for "unknown layer type" or "unknown optimizer type". */
 function discriminatorNoun(path: Path): string {
-  const parent = [...path.slice(0, -1)].reverse().find((p) => typeof p === 'string') as string | undefined;
+  const parent = [...path.slice(0, -1)].reverse().find((p) => typeof p === 'string') as
+    | string
+    | undefined;
   if (!parent) return 'type';
-  const noun = parent === 'layers' ? 'layer' : parent === 'layer' ? 'wrapped layer' : parent === 'metrics' ? 'metric' : parent;
+  const noun =
+    parent === 'layers'
+      ? 'layer'
+      : parent === 'layer'
+        ? 'wrapped layer'
+        : parent === 'metrics'
+          ? 'metric'
+          : parent;
   return `${noun} type`;
 }
 
@@ -116,21 +138,38 @@ class Translator {
   issue(issue: Issue, base: Path): void {
     const path = [...base, ...issue.path];
     const value = valueAt(this.root, path);
-    if (issue.code === 'unrecognized_keys') return this.unknownKeys(issue.keys, path);
-    if (issue.code === 'invalid_union') return this.union(issue, path, value);
-    if (issue.code === 'invalid_key') {
-      const key = String(valueAt(this.root, path) === undefined ? '' : path.at(-1));
-      return this.add(path, `invalid name ${JSON.stringify(key)}; expected ${issue.issues[0]?.message ?? 'a valid name'}`);
+    switch (issue.code) {
+      case 'unrecognized_keys':
+        this.unknownKeys(issue.keys, path);
+        break;
+      case 'invalid_union':
+        this.union(issue, path, value);
+        break;
+      case 'invalid_key': {
+        const expected = issue.issues[0]?.message ?? 'a valid name';
+        this.add(
+          path,
+          `invalid name ${JSON.stringify(String(path.at(-1) ?? ''))}; expected ${expected}`,
+        );
+        break;
+      }
+      default: {
+        if (value === undefined) {
+          this.add(path, `missing; expected ${issue.message}`);
+          break;
+        }
+        const hint =
+          issue.code === 'invalid_value' ? suggestion(value, issue.values.map(String)) : '';
+        this.add(path, `expected ${issue.message}, got ${describeValue(value)}${hint}`);
+      }
     }
-    if (value === undefined) return this.add(path, `missing; expected ${issue.message}`);
-    const hint = issue.code === 'invalid_value' ? suggestion(value, issue.values.map(String)) : '';
-    this.add(path, `expected ${issue.message}, got ${describeValue(value)}${hint}`);
   }
 
   private unknownKeys(keys: string[], path: Path) {
     const allowed = Object.keys(objectSchemaAt(this.schema, path, this.root) ?? {});
     const list = allowed.length ? `; expected one of ${allowed.join(', ')}` : '';
-    for (const key of keys) this.add([...path, key], `unknown key "${key}"${list}${suggestion(key, allowed)}`);
+    for (const key of keys)
+      this.add([...path, key], `unknown key "${key}"${list}${suggestion(key, allowed)}`);
   }
 
   private union(issue: Extract<Issue, { code: 'invalid_union' }>, path: Path, value: unknown) {
@@ -138,12 +177,16 @@ class Translator {
     if (options) {
       const names = options.map(String);
       const noun = discriminatorNoun(path);
-      const head = value === undefined ? `missing ${noun}` : `unknown ${noun} ${describeValue(value)}`;
-      return this.add(path, `${head}; expected one of ${names.join(', ')}${suggestion(value, names)}`);
+      const head =
+        value === undefined ? `missing ${noun}` : `unknown ${noun} ${describeValue(value)}`;
+      return this.add(
+        path,
+        `${head}; expected one of ${names.join(', ')}${suggestion(value, names)}`,
+      );
     }
     const fitting = issue.errors.filter((b) => !wrongKindOnly(b, value));
     const chosen = fitting[0];
-    if (issue.message === UNION && chosen) {
+    if (chosen) {
       for (const i of chosen) this.issue(i, path);
       return;
     }
@@ -151,12 +194,22 @@ class Translator {
       issue.message !== UNION
         ? issue.message
         : [...new Set(issue.errors.map((b) => b[0]?.message ?? 'a valid value'))].join(' or ');
-    this.add(path, value === undefined ? `missing; expected ${expected}` : `expected ${expected}, got ${describeValue(value)}`);
+    this.add(
+      path,
+      value === undefined
+        ? `missing; expected ${expected}`
+        : `expected ${expected}, got ${describeValue(value)}`,
+    );
   }
 }
 
 /** Our messages for zod's issues on `root` validated by `schema`. */
-export function fromZod(issues: readonly Issue[], schema: AnySchema, root: unknown, base: Path = []): SpecIssue[] {
+export function fromZod(
+  issues: readonly Issue[],
+  schema: AnySchema,
+  root: unknown,
+  base: Path = [],
+): SpecIssue[] {
   const t = new Translator(schema, root);
   for (const issue of issues) t.issue(issue, base);
   return t.out;

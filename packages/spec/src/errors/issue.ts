@@ -61,6 +61,9 @@ export function formatIssue(issue: SpecIssue): string {
 /** A value as a message shows it: short JSON, or its kind when long. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
+  // JSON.parse reads 1e400 as Infinity, which JSON.stringify would print as null.
+  if (typeof value === 'number' && !Number.isFinite(value))
+    return `${value} (a number too large to represent)`;
   if (Array.isArray(value) || (typeof value === 'object' && value !== null)) {
     const json = JSON.stringify(value);
     if (json.length <= 40) return json;

@@ -18,7 +18,12 @@ export function lineColumn(text: string, offset: number): { line: number; column
  * Where a JSON pointer lands in the text: the value itself, or for a missing key the nearest
  * enclosing value. Undefined when the text does not parse.
  */
-export function locatePointer(text: string, pointer: string): { line: number; column: number } | undefined {
+export function locatePointer(
+  file: string,
+  pointer: string,
+): { line: number; column: number } | undefined {
+  // parseJson skips a byte-order mark, and editors do not count it as a column.
+  const text = file.charCodeAt(0) === 0xfeff ? file.slice(1) : file;
   const root = parseTree(text);
   if (!root) return undefined;
   const path = fromPointer(pointer).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
@@ -26,7 +31,10 @@ export function locatePointer(text: string, pointer: string): { line: number; co
     const node = findNodeAtLocation(root, path.slice(0, n));
     if (node) {
       // Point at the key of a property rather than its value when the key itself is the problem.
-      const offset = n === path.length && node.parent?.type === 'property' && node.parent.children?.[0] ? node.parent.children[0].offset : node.offset;
+      const offset =
+        n === path.length && node.parent?.type === 'property' && node.parent.children?.[0]
+          ? node.parent.children[0].offset
+          : node.offset;
       return lineColumn(text, offset);
     }
   }

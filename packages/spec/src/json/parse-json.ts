@@ -1,4 +1,10 @@
-import { type JSONPath, type ParseErrorCode, getLocation, printParseErrorCode, visit } from 'jsonc-parser';
+import {
+  getLocation,
+  type JSONPath,
+  type ParseErrorCode,
+  printParseErrorCode,
+  visit,
+} from 'jsonc-parser';
 import { type SpecIssue, toPointer } from '../errors/issue.js';
 import { lineColumn } from './locate.js';
 
@@ -57,7 +63,11 @@ export function parseJson(text: string, options: JsonOptions = {}): JsonResult {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const depth = nestingDepth(body);
   if (depth > PARSER_SAFE_DEPTH) {
-    return { ok: false, issues: [{ pointer: '', message: `nested ${depth} levels deep; expected at most ${maxDepth}` }] };
+    const most = Math.min(maxDepth, PARSER_SAFE_DEPTH);
+    return {
+      ok: false,
+      issues: [{ pointer: '', message: `nested ${depth} levels deep; expected at most ${most}` }],
+    };
   }
   const issues: SpecIssue[] = [];
   const keys: Set<string>[] = [];
@@ -81,7 +91,10 @@ export function parseJson(text: string, options: JsonOptions = {}): JsonResult {
       onObjectProperty: (name, _o, _l, _sl, _sc, path) => {
         const seen = keys.at(-1);
         if (seen?.has(name)) {
-          issues.push({ pointer: toPointer([...path(), name]), message: `duplicate key "${name}"; each key may appear once` });
+          issues.push({
+            pointer: toPointer([...path(), name]),
+            message: `duplicate key "${name}"; each key may appear once`,
+          });
         }
         seen?.add(name);
       },
@@ -89,15 +102,27 @@ export function parseJson(text: string, options: JsonOptions = {}): JsonResult {
         if (issues.some((i) => i.message.startsWith('invalid JSON'))) return;
         const { line, column } = lineColumn(body, offset);
         const what = WORDS[printParseErrorCode(code)] ?? printParseErrorCode(code);
-        const at = offset >= body.length ? 'at the end of the file' : `at line ${line}, column ${column}`;
-        issues.push({ pointer: toPointer(getLocation(body, offset).path), message: `invalid JSON ${at}: ${what}` });
+        const at = `at ${offset >= body.length ? 'the end of the file, ' : ''}line ${line}, column ${column}`;
+        const location = getLocation(body, offset);
+        // Where a key was expected, the problem is in the enclosing object, not a key named "".
+        const path =
+          location.isAtPropertyKey && location.path.at(-1) === ''
+            ? location.path.slice(0, -1)
+            : location.path;
+        issues.push({ pointer: toPointer(path), message: `invalid JSON ${at}: ${what}` });
       },
     },
     { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false },
   );
   if (deepest) {
-    issues.push({ pointer: toPointer(deepest), message: `nested ${depth} levels deep; expected at most ${maxDepth}` });
+    issues.push({
+      pointer: toPointer(deepest),
+      message: `nested ${depth} levels deep; expected at most ${maxDepth}`,
+    });
   }
+  // After a syntax error the parser guesses; keys it then "duplicates" are not the user's.
+  const syntax = issues.filter((i) => i.message.startsWith('invalid JSON'));
+  if (syntax.length) return { ok: false, issues: syntax };
   if (issues.length) return { ok: false, issues };
   return { ok: true, value: JSON.parse(body) };
 }

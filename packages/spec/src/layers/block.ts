@@ -52,7 +52,10 @@ export const timeDistributed = defineLayer({
       inner = ctx.inferInner(c.layer as { type: string }, [{ shape: rest, dtype: x.dtype }]);
     } catch (e) {
       if (e instanceof LayerError) {
-        throw new LayerError(`${e.message} (per step of ${formatShape(x.shape)})`, e.field ? `layer/${e.field}` : 'layer');
+        throw new LayerError(
+          `${e.message} (per step of ${formatShape(x.shape)})`,
+          e.field ? `layer/${e.field}` : 'layer',
+        );
       }
       throw e;
     }

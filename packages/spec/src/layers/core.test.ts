@@ -4,11 +4,17 @@ import { f32, i32, infer } from '../test-utils/tensors.js';
 describe('dense', () => {
   it('maps the last axis to units; params = in*units + units', () => {
     // 784*128 + 128 = 100480 (Keras: Dense(128) on (None, 784))
-    expect(infer({ type: 'dense', units: 128 }, f32(784))).toMatchObject({ shape: [128], params: 100480 });
+    expect(infer({ type: 'dense', units: 128 }, f32(784))).toMatchObject({
+      shape: [128],
+      params: 100480,
+    });
     // no bias: 64*10 = 640
     expect(infer({ type: 'dense', units: 10, useBias: false }, f32(64)).params).toBe(640);
     // rank 3 input applies on the last axis: (T, 16) -> (T, 32), 16*32 + 32 = 544
-    expect(infer({ type: 'dense', units: 32 }, f32(null, 16))).toMatchObject({ shape: [null, 32], params: 544 });
+    expect(infer({ type: 'dense', units: 32 }, f32(null, 16))).toMatchObject({
+      shape: [null, 32],
+      params: 544,
+    });
   });
   it('needs a known last dimension', () => {
     expect(() => infer({ type: 'dense', units: 3 }, f32(4, null))).toThrow(/must be known/);
@@ -33,8 +39,12 @@ describe('reshape / flatten / permute / repeatVector / slice', () => {
   });
   it('reshapes with one inferred dimension', () => {
     expect(infer({ type: 'reshape', targetShape: [7, 7, -1] }, f32(784)).shape).toEqual([7, 7, 16]);
-    expect(() => infer({ type: 'reshape', targetShape: [5, -1] }, f32(12))).toThrow(/cannot reshape/);
-    expect(() => infer({ type: 'reshape', targetShape: [5, 3] }, f32(12))).toThrow(/cannot reshape/);
+    expect(() => infer({ type: 'reshape', targetShape: [5, -1] }, f32(12))).toThrow(
+      /cannot reshape/,
+    );
+    expect(() => infer({ type: 'reshape', targetShape: [5, 3] }, f32(12))).toThrow(
+      /cannot reshape/,
+    );
   });
   it('permutes with 1-based dims', () => {
     expect(infer({ type: 'permute', dims: [2, 1] }, f32(10, 64)).shape).toEqual([64, 10]);
@@ -44,8 +54,12 @@ describe('reshape / flatten / permute / repeatVector / slice', () => {
     expect(infer({ type: 'repeatVector', n: 3 }, f32(32)).shape).toEqual([3, 32]);
   });
   it('slices and squeezes', () => {
-    expect(infer({ type: 'slice', axis: 1, start: 0, end: 1, squeeze: true }, f32(128, 768)).shape).toEqual([768]);
-    expect(infer({ type: 'slice', axis: -1, start: 2, end: -2, step: 2 }, f32(4, 10)).shape).toEqual([4, 3]);
+    expect(
+      infer({ type: 'slice', axis: 1, start: 0, end: 1, squeeze: true }, f32(128, 768)).shape,
+    ).toEqual([768]);
+    expect(
+      infer({ type: 'slice', axis: -1, start: 2, end: -2, step: 2 }, f32(4, 10)).shape,
+    ).toEqual([4, 3]);
     expect(() => infer({ type: 'slice', axis: 1, start: 5, end: 5 }, f32(8))).toThrow(/empty/);
   });
 });

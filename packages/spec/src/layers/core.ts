@@ -30,7 +30,7 @@ export const activation = defineLayer({
   family: 'core',
   doc: 'Applies an activation function elementwise (softmax along an axis).',
   fields: { activation: Activation },
-  infer: (_c, [x]) => ({ outputs: [{ shape: x!.shape, dtype: 'float32' }] }),
+  infer: (_c, inputs) => ({ outputs: [{ shape: single(inputs).shape, dtype: 'float32' }] }),
 });
 
 export const prelu = defineLayer({
@@ -49,7 +49,11 @@ export const prelu = defineLayer({
     const shared = new Set((c.sharedAxes ?? []).map((a) => featureAxis(a, x.shape, 'sharedAxes')));
     const shape = x.shape.map((d, i) => {
       if (shared.has(i)) return 1;
-      if (d === null) throw new LayerError(`alpha needs dimension ${i + 1} known or listed in sharedAxes`, 'sharedAxes');
+      if (d === null)
+        throw new LayerError(
+          `alpha needs dimension ${i + 1} known or listed in sharedAxes`,
+          'sharedAxes',
+        );
       return d;
     });
     return { outputs: [x], params: [{ name: 'alpha', shape, trainable: true }] };
@@ -61,7 +65,7 @@ export const dropout = defineLayer({
   family: 'core',
   doc: 'Zeroes a fraction `rate` of units while training; the identity at inference.',
   fields: { rate: Rate, noiseShape: z.array(Dim).optional(), seed },
-  infer: (_c, [x]) => ({ outputs: [x!] }),
+  infer: (_c, inputs) => ({ outputs: [single(inputs)] }),
 });
 
 export const flatten = defineLayer({
@@ -73,7 +77,10 @@ export const flatten = defineLayer({
   infer(_c, inputs) {
     const x = single(inputs);
     if (x.shape.some((d) => d === null)) {
-      throw new LayerError(`cannot flatten a free dimension, got shape ${formatShape(x.shape)}`, 'inputs');
+      throw new LayerError(
+        `cannot flatten a free dimension, got shape ${formatShape(x.shape)}`,
+        'inputs',
+      );
     }
     return { outputs: [{ shape: [product(x.shape as number[])], dtype: x.dtype }] };
   },
@@ -84,17 +91,24 @@ export const reshape = defineLayer({
   family: 'core',
   doc: 'Reshapes to `targetShape` (without batch); one entry may be -1 to be inferred.',
   fields: {
-    targetShape: z.array(z.union([PositiveInt, z.literal(-1)], { error: 'a positive integer or -1' })).min(1),
+    targetShape: z
+      .array(z.union([PositiveInt, z.literal(-1)], { error: 'a positive integer or -1' }))
+      .min(1),
   },
   arity: { dtype: 'any' },
   infer(c, inputs) {
     const x = single(inputs);
     const target = c.targetShape;
-    if (target.filter((d) => d === -1).length > 1) throw new LayerError('at most one -1 may be inferred', 'targetShape');
+    if (target.filter((d) => d === -1).length > 1)
+      throw new LayerError('at most one -1 may be inferred', 'targetShape');
     const known = product(target.filter((d) => d !== -1));
     const total = x.shape.includes(null) ? null : product(x.shape as number[]);
     if (total === null) {
-      if (!target.includes(-1)) throw new LayerError(`input ${formatShape(x.shape)} has a free dimension; use -1 for it`, 'targetShape');
+      if (!target.includes(-1))
+        throw new LayerError(
+          `input ${formatShape(x.shape)} has a free dimension; use -1 for it`,
+          'targetShape',
+        );
       return { outputs: [{ shape: target.map((d) => (d === -1 ? null : d)), dtype: x.dtype }] };
     }
     const inferred = target.includes(-1) ? total / known : known;
@@ -118,9 +132,14 @@ export const permute = defineLayer({
     const x = single(inputs);
     const sorted = [...c.dims].sort((a, b) => a - b);
     if (c.dims.length !== x.shape.length || sorted.some((d, i) => d !== i + 1)) {
-      throw new LayerError(`expected a permutation of 1..${x.shape.length} for input ${formatShape(x.shape)}, got [${c.dims.join(', ')}]`, 'dims');
+      throw new LayerError(
+        `expected a permutation of 1..${x.shape.length} for input ${formatShape(x.shape)}, got [${c.dims.join(', ')}]`,
+        'dims',
+      );
     }
-    return { outputs: [{ shape: c.dims.map((d) => x.shape[d - 1] as number | null), dtype: x.dtype }] };
+    return {
+      outputs: [{ shape: c.dims.map((d) => x.shape[d - 1] as number | null), dtype: x.dtype }],
+    };
   },
 });
 
@@ -143,15 +162,19 @@ export const embedding = defineLayer({
   fields: {
     inputDim: PositiveInt,
     outputDim: PositiveInt,
-    embeddingsInitializer: Initializer.default({ type: 'randomUniform', minval: -0.05, maxval: 0.05 }),
+    embeddingsInitializer: Initializer.default({
+      type: 'randomUniform',
+      minval: -0.05,
+      maxval: 0.05,
+    }),
     embeddingsRegularizer: Regularizer.optional(),
     embeddingsConstraint: Constraint.optional(),
     /** Id 0 is padding: downstream masks may treat it as absent (Keras mask_zero). */
     maskZero: z.boolean().default(false),
   },
   arity: { dtype: 'int32' },
-  infer: (c, [x]) => ({
-    outputs: [{ shape: [...x!.shape, c.outputDim], dtype: 'float32' }],
+  infer: (c, inputs) => ({
+    outputs: [{ shape: [...single(inputs).shape, c.outputDim], dtype: 'float32' }],
     params: [{ name: 'embeddings', shape: [c.inputDim, c.outputDim], trainable: true }],
   }),
 });
@@ -187,16 +210,32 @@ export const slice = defineLayer({
       const e = c.end === undefined ? len : resolve(c.end, len);
       size = Math.ceil(Math.max(e - s, 0) / c.step);
     }
-    if (size === 0) throw new LayerError(`the slice of axis ${c.axis} of ${formatShape(x.shape)} is empty`, 'end');
-    if (c.squeeze && size !== 1) throw new LayerError(`squeeze needs a slice of one element, this one has ${size}`, 'squeeze');
+    if (size === 0)
+      throw new LayerError(
+        `the slice of axis ${c.axis} of ${formatShape(x.shape)} is empty`,
+        'end',
+      );
+    if (c.squeeze && size !== 1)
+      throw new LayerError(`squeeze needs a slice of one element, this one has ${size}`, 'squeeze');
     const shape = [...x.shape];
     if (c.squeeze) shape.splice(a, 1);
     else shape[a] = size;
-    if (shape.length === 0) throw new LayerError('squeezing the only axis would leave a scalar per sample', 'squeeze');
+    if (shape.length === 0)
+      throw new LayerError('squeezing the only axis would leave a scalar per sample', 'squeeze');
     return { outputs: [{ shape, dtype: x.dtype }] };
   },
 });
 
 /** The core family: one entry per layer kind (DESIGN.md). */
-export const core = { dense, activation, prelu, dropout, flatten, reshape, permute, repeatVector, embedding, slice };
-
+export const core = {
+  dense,
+  activation,
+  prelu,
+  dropout,
+  flatten,
+  reshape,
+  permute,
+  repeatVector,
+  embedding,
+  slice,
+};

@@ -12,7 +12,8 @@ function kindOf(type: string) {
 export function inferContext(refs: InferContext['refs'] = {}): InferContext {
   return {
     refs,
-    inferInner: (config, inputs) => kindOf(config.type).infer(config as never, inputs, inferContext()),
+    inferInner: (config, inputs) =>
+      kindOf(config.type).infer(config as never, inputs, inferContext()),
   };
 }
 

@@ -64,7 +64,10 @@ export class LayerError extends Error {
 /** Fields every layer has besides its own configuration. */
 export const commonFields = {
   id: Id,
-  inputs: z.array(Ref, { error: 'an array of references' }).min(1, { error: 'at least one reference' }).optional(),
+  inputs: z
+    .array(Ref, { error: 'an array of references' })
+    .min(1, { error: 'at least one reference' })
+    .optional(),
   trainable: z.boolean().default(true),
 };
 

@@ -7,7 +7,7 @@ const many = { min: 2, max: Number.POSITIVE_INFINITY, dtype: 'float32' } as cons
 
 /** Elementwise merges broadcast their inputs like Keras's _Merge layers. */
 function elementwise(inputs: TensorType[]) {
-  let shape = inputs[0]!.shape;
+  let shape = (inputs[0] as TensorType).shape;
   for (const [i, x] of inputs.entries()) {
     const next = broadcast(shape, x.shape);
     if (!next) {
@@ -21,11 +21,25 @@ function elementwise(inputs: TensorType[]) {
   return { outputs: [{ shape, dtype: 'float32' as const }] };
 }
 
-const merge = <T extends string>(type: T, doc: string, arity: { min: number; max: number } = many) =>
-  defineLayer({ type, family: 'merge', doc, fields: {}, arity: { ...arity, dtype: 'float32' }, infer: (_c, inputs) => elementwise(inputs) });
+const merge = <T extends string>(
+  type: T,
+  doc: string,
+  arity: { min: number; max: number } = many,
+) =>
+  defineLayer({
+    type,
+    family: 'merge',
+    doc,
+    fields: {},
+    arity: { ...arity, dtype: 'float32' },
+    infer: (_c, inputs) => elementwise(inputs),
+  });
 
 export const add = merge('add', 'Sums its inputs elementwise.');
-export const subtract = merge('subtract', 'inputs[0] - inputs[1], elementwise.', { min: 2, max: 2 });
+export const subtract = merge('subtract', 'inputs[0] - inputs[1], elementwise.', {
+  min: 2,
+  max: 2,
+});
 export const multiply = merge('multiply', 'Multiplies its inputs elementwise.');
 export const average = merge('average', 'Averages its inputs elementwise.');
 export const maximum = merge('maximum', 'Elementwise maximum of its inputs.');
@@ -38,13 +52,15 @@ export const concatenate = defineLayer({
   fields: { axis: Axis.default(-1) },
   arity: { ...many, dtype: 'any' },
   infer(c, inputs) {
-    const first = inputs[0]!;
+    const first = inputs[0] as TensorType;
     const a = featureAxis(c.axis, first.shape);
     let total: number | null = 0;
     for (const [i, x] of inputs.entries()) {
       const agrees =
         x.shape.length === first.shape.length &&
-        x.shape.every((d, j) => j === a || d === null || first.shape[j] === null || d === first.shape[j]);
+        x.shape.every(
+          (d, j) => j === a || d === null || first.shape[j] === null || d === first.shape[j],
+        );
       if (!agrees || x.dtype !== first.dtype) {
         throw new LayerError(
           `input ${i} (${formatShape(x.shape)} ${x.dtype}) cannot be concatenated with ${formatShape(first.shape)} ${first.dtype} on axis ${c.axis}`,
@@ -54,7 +70,9 @@ export const concatenate = defineLayer({
       const d = x.shape[a] as number | null;
       total = total === null || d === null ? null : total + d;
     }
-    const shape = first.shape.map((d, j) => (j === a ? total : (inputs.find((x) => x.shape[j] !== null)?.shape[j] ?? d)));
+    const shape = first.shape.map((d, j) =>
+      j === a ? total : (inputs.find((x) => x.shape[j] !== null)?.shape[j] ?? d),
+    );
     return { outputs: [{ shape, dtype: first.dtype }] };
   },
 });
@@ -76,7 +94,10 @@ export const dot = defineLayer({
     const dx = x.shape[i];
     const dy = y.shape[j];
     if (dx !== null && dy !== null && dx !== dy) {
-      throw new LayerError(`cannot dot ${formatShape(x.shape)} axis ${ax} (${dx}) with ${formatShape(y.shape)} axis ${ay} (${dy})`, 'axes');
+      throw new LayerError(
+        `cannot dot ${formatShape(x.shape)} axis ${ax} (${dx}) with ${formatShape(y.shape)} axis ${ay} (${dy})`,
+        'axes',
+      );
     }
     // Keras batch_dot: x without its axis, then y without its axis; a scalar per sample becomes (B, 1).
     const shape = [...x.shape.filter((_, k) => k !== i), ...y.shape.filter((_, k) => k !== j)];

@@ -32,7 +32,9 @@ export type Layer = { [K in LayerType]: LayerOf<K> }[LayerType];
 export const LAYER_TYPES = Object.keys(LAYER_KINDS) as LayerType[];
 
 export function layerKind(type: string): LayerKind | undefined {
-  return Object.hasOwn(LAYER_KINDS, type) ? (LAYER_KINDS as unknown as Record<string, LayerKind>)[type] : undefined;
+  return Object.hasOwn(LAYER_KINDS, type)
+    ? (LAYER_KINDS as unknown as Record<string, LayerKind>)[type]
+    : undefined;
 }
 
 /** A layer as a user writes it (defaults optional). */

@@ -22,7 +22,11 @@ export function pair(v: number | readonly [number, number]): [number, number] {
 }
 
 /** The one input of a single-input layer, checked for rank (without batch). */
-export function single(inputs: TensorType[], rank?: number | [number, number], what?: string): TensorType {
+export function single(
+  inputs: TensorType[],
+  rank?: number | [number, number],
+  what?: string,
+): TensorType {
   const x = inputs[0] as TensorType;
   if (rank !== undefined) requireRank(x, rank, what);
   return x;
@@ -32,9 +36,14 @@ export function requireRank(x: TensorType, rank: number | [number, number], what
   const [lo, hi] = typeof rank === 'number' ? [rank, rank] : rank;
   const r = x.shape.length + 1;
   if (r < lo || r > hi) {
-    const want = lo === hi ? `rank ${lo}` : hi === Number.POSITIVE_INFINITY ? `rank >= ${lo}` : `rank ${lo} to ${hi}`;
+    const want =
+      lo === hi
+        ? `rank ${lo}`
+        : hi === Number.POSITIVE_INFINITY
+          ? `rank >= ${lo}`
+          : `rank ${lo} to ${hi}`;
     throw new LayerError(
-      `expected input of ${want}${what ? ` ${what}` : ''} (batch included), got shape ${formatShape(x.shape)}`,
+      `expected input of ${want} ${what ?? '(batch included)'}, got shape ${formatShape(x.shape)}`,
       'inputs',
     );
   }
@@ -45,7 +54,10 @@ export function knownDim(x: TensorType, axis: number, why: string): number {
   const i = axis < 0 ? x.shape.length + axis : axis;
   const d = x.shape[i];
   if (d === null || d === undefined) {
-    throw new LayerError(`the input's dimension ${i + 1} must be known ${why}, got shape ${formatShape(x.shape)}`, 'inputs');
+    throw new LayerError(
+      `the input's dimension ${i + 1} must be known ${why}, got shape ${formatShape(x.shape)}`,
+      'inputs',
+    );
   }
   return d;
 }

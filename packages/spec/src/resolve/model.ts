@@ -1,5 +1,5 @@
-import type { Layer } from '../layers/registry.js';
 import type { ParamShape, TensorType } from '../layers/kind.js';
+import type { Layer } from '../layers/registry.js';
 import type { Spec } from '../schema/spec.js';
 
 /** A tensor of the flattened graph: an input id, a node path, or `path:n` for output n. */

@@ -69,6 +69,7 @@ interface Edge {
 class ScopeResolver {
   private readonly names = new Map<string, { input: number } | { layer: number }>();
   private readonly used = new Set<string>();
+  private unresolved = false;
   private readonly outputsOf: ((Tensor | null)[] | null)[];
   private readonly edges: Edge[][];
 
@@ -97,21 +98,23 @@ class ScopeResolver {
       if (prev) this.staticIssue(pointer, `duplicate id "${id}"; already used at ${where(prev)}`);
       else this.names.set(id, entry);
     };
-    this.s.inputs.forEach((inp, k) => declare(inp.id, { input: k }, inp.pointer));
-    this.s.layers.forEach((l, i) => l.id !== undefined && declare(l.id, { layer: i }, `${l.pointer}/id`));
+    for (const [k, inp] of this.s.inputs.entries()) declare(inp.id, { input: k }, inp.pointer);
+    for (const [i, l] of this.s.layers.entries())
+      if (l.id !== undefined) declare(l.id, { layer: i }, `${l.pointer}/id`);
   }
 
   private edgesOf(l: ScopeLayer, i: number): Edge[] {
     const previous = i === 0 ? this.s.inputs[0]?.id : this.s.layers[i - 1]?.id;
     const refs = l.inputs
       ? l.inputs.map((ref, j) => ({ ref, pointer: `${l.pointer}/inputs/${j}`, implicit: false }))
-      : previous === undefined
-        ? []
-        : [{ ref: previous, pointer: l.pointer, implicit: true }];
+      : // A previous layer without a valid id (already reported) leaves this one unresolved, not input-less.
+        [{ ref: previous ?? '', pointer: l.pointer, implicit: true }];
     const kind = l.layer ? layerKind(l.layer.type) : undefined;
     const fields = (kind?.refFields ?? []).flatMap((field) => {
       const ref = (l.layer as Record<string, unknown>)[field];
-      return typeof ref === 'string' ? [{ ref, pointer: `${l.pointer}/${field}`, implicit: false, field }] : [];
+      return typeof ref === 'string'
+        ? [{ ref, pointer: `${l.pointer}/${field}`, implicit: false, field }]
+        : [];
     });
     return [...refs, ...fields].map((e) => this.link(e));
   }
@@ -119,10 +122,20 @@ class ScopeResolver {
   /** Finds what a reference names; unknown names are reported with the closest id. */
   private link(e: Omit<Edge, 'source' | 'index'>): Edge {
     if (!REF.test(e.ref)) return { ...e, index: 0 }; // the schema already reported its format
-    const { id, index } = parseRef(e.ref);
+    let id: string;
+    let index: number;
+    try {
+      ({ id, index } = parseRef(e.ref));
+    } catch (err) {
+      if (!(err instanceof LayerError)) throw err;
+      this.staticIssue(e.pointer, err.message);
+      this.used.add(e.ref.split(':')[0] as string);
+      return { ...e, index: 0 };
+    }
     const source = this.names.get(id);
     this.used.add(id);
     if (!source) {
+      this.unresolved = true;
       this.staticIssue(
         e.pointer,
         `unknown reference "${e.ref}"; expected an input or layer id${suggestion(id, [...this.names.keys()])}`,
@@ -133,13 +146,18 @@ class ScopeResolver {
 
   resolve(): (Tensor | null)[] | null {
     const deps = this.edges.map((es) =>
-      es.flatMap((e) => (e.source && 'layer' in e.source ? [{ target: e.source.layer, pointer: e.pointer }] : [])),
+      es.flatMap((e) =>
+        e.source && 'layer' in e.source ? [{ target: e.source.layer, pointer: e.pointer }] : [],
+      ),
     );
     const { order, cycles } = topologicalOrder(deps);
     const broken = new Set<number>();
     for (const c of cycles) {
       const ids = c.members.map((m) => this.s.layers[m]?.id);
-      this.staticIssue(c.pointer, `cycle: ${[...ids, ids[0]].join(' -> ')}; a layer cannot depend on its own output`);
+      this.staticIssue(
+        c.pointer,
+        `cycle: ${[...ids, ids[0]].join(' -> ')}; a layer cannot depend on its own output`,
+      );
       for (const m of c.members) broken.add(m);
     }
     for (const v of order) {
@@ -158,7 +176,10 @@ class ScopeResolver {
     if (!outs) return null;
     if (e.index >= outs.length) {
       const id = parseRef(e.ref).id;
-      this.issue(e.pointer, `"${e.ref}" names output ${e.index}, but "${id}" has ${outs.length} output${outs.length === 1 ? '' : 's'} (0..${outs.length - 1})`);
+      this.issue(
+        e.pointer,
+        `"${e.ref}" names output ${e.index}, but "${id}" has ${outs.length} output${outs.length === 1 ? '' : 's'} (0..${outs.length - 1})`,
+      );
       return null;
     }
     return outs[e.index] ?? null;
@@ -189,33 +210,65 @@ class ScopeResolver {
   private checkInputs(l: ScopeLayer, kind: LayerKind, inputs: Tensor[], edges: Edge[]): boolean {
     const { min, max, dtype } = kind.arity;
     if (inputs.length < min || inputs.length > max) {
-      const want = min === max ? `${min}` : max === Number.POSITIVE_INFINITY ? `at least ${min}` : `${min} to ${max}`;
+      const want =
+        min === max
+          ? `${min}`
+          : max === Number.POSITIVE_INFINITY
+            ? `at least ${min}`
+            : `${min} to ${max}`;
       const implicit = edges[0]?.implicit ? ' (the previous layer); name them in "inputs"' : '';
-      this.issue(l.inputs ? `${l.pointer}/inputs` : l.pointer, `expected ${want} input${want === '1' ? '' : 's'}, got ${inputs.length}${implicit}`);
+      this.issue(
+        l.inputs ? `${l.pointer}/inputs` : l.pointer,
+        `expected ${want} input${want === '1' ? '' : 's'}, got ${inputs.length}${implicit}`,
+      );
       return false;
     }
     if (dtype === 'any') return true;
     const bad = inputs.findIndex((t) => t.dtype !== dtype);
     if (bad < 0) return true;
     const t = inputs[bad] as Tensor;
-    this.issue(edges[bad]?.pointer ?? l.pointer, `expected a ${dtype} input, got ${t.dtype} from "${t.name}"`);
+    this.issue(
+      edges[bad]?.pointer ?? l.pointer,
+      `expected ${dtype === 'int32' ? 'an' : 'a'} ${dtype} input, got ${t.dtype} from "${t.name}"`,
+    );
     return false;
   }
 
-  private inferNode(l: ScopeLayer, kind: LayerKind, inputs: Tensor[], refs: Record<string, Tensor>, path: string) {
+  private inferNode(
+    l: ScopeLayer,
+    kind: LayerKind,
+    inputs: Tensor[],
+    refs: Record<string, Tensor>,
+    path: string,
+  ) {
     let inferred: ReturnType<LayerKind['infer']>;
     try {
       inferred = kind.infer(l.layer as never, inputs, inferContext(refs));
     } catch (e) {
       if (!(e instanceof LayerError)) throw e;
-      this.issue(e.field ? `${l.pointer}/${e.field}` : l.pointer, e.message);
+      this.issue(fieldPointer(l, e.field), e.message);
       return null;
     }
-    const outputs = inferred.outputs.map((o, k) => ({ ...o, name: k === 0 ? path : `${path}:${k}` }));
+    const outputs = inferred.outputs.map((o, k) => ({
+      ...o,
+      name: k === 0 ? path : `${path}:${k}`,
+    }));
     const trainable = !this.s.frozen && (l.layer as Layer).trainable;
-    const params = (inferred.params ?? []).map((p) => ({ ...p, path: `${path}.${p.name}`, trainable: p.trainable && trainable }));
+    const params = (inferred.params ?? []).map((p) => ({
+      ...p,
+      path: `${path}.${p.name}`,
+      trainable: p.trainable && trainable,
+    }));
     if (!this.withinLimits(l, outputs, countParams(params))) return null;
-    this.ctx.nodes.push({ path, layer: l.layer as Layer, pointer: l.pointer, inputs, refs, outputs, params });
+    this.ctx.nodes.push({
+      path,
+      layer: l.layer as Layer,
+      pointer: l.pointer,
+      inputs,
+      refs,
+      outputs,
+      params,
+    });
     return outputs;
   }
 
@@ -224,7 +277,10 @@ class ScopeResolver {
     for (const o of outputs) {
       const n = product(o.shape.map((d) => d ?? 1));
       if (n > maxTensorElements) {
-        this.issue(l.pointer, `output ${formatShape(o.shape)} holds ${big(n)} values per sample, more than the limit of ${big(maxTensorElements)} (maxTensorElements)`);
+        this.issue(
+          l.pointer,
+          `output ${formatShape(o.shape)} holds ${big(n)} values per sample, more than the limit of ${big(maxTensorElements)} (maxTensorElements)`,
+        );
         return false;
       }
     }
@@ -235,7 +291,9 @@ class ScopeResolver {
       return false;
     };
     if (this.ctx.totalParams > maxParams) {
-      return abort(`brings the model to ${big(this.ctx.totalParams)} parameters, over the budget of ${big(maxParams)} (maxParams)`);
+      return abort(
+        `brings the model to ${big(this.ctx.totalParams)} parameters, over the budget of ${big(maxParams)} (maxParams)`,
+      );
     }
     if (this.ctx.nodes.length >= maxLayers) {
       return abort(`expands the model past ${big(maxLayers)} layers (maxLayers)`);
@@ -259,7 +317,9 @@ class ScopeResolver {
   private modelOutputs(): (Tensor | null)[] | null {
     const last = this.s.layers.at(-1);
     const refs: { ref: string; pointer: string }[] = Array.isArray(this.s.outputs)
-      ? this.s.outputs.flatMap((r, k) => (typeof r === 'string' ? [{ ref: r, pointer: `${this.s.outputsPointer}/${k}` }] : []))
+      ? this.s.outputs.flatMap((r, k) =>
+          typeof r === 'string' ? [{ ref: r, pointer: `${this.s.outputsPointer}/${k}` }] : [],
+        )
       : last?.id !== undefined
         ? [{ ref: last.id, pointer: last.pointer }]
         : [];
@@ -268,8 +328,11 @@ class ScopeResolver {
   }
 
   private reportUnused() {
+    // Unknown references or unreadable layers make every "unused" a guess: say nothing then.
+    if (this.unresolved || !this.s.layers.length || this.s.layers.some((l) => !l.layer)) return;
     for (const inp of this.s.inputs) {
-      if (!this.used.has(inp.id)) this.staticIssue(inp.pointer, `input "${inp.id}" is not used by any layer`);
+      if (!this.used.has(inp.id))
+        this.staticIssue(inp.pointer, `input "${inp.id}" is not used by any layer`);
     }
     for (const l of this.s.layers) {
       if (l.id !== undefined && !this.used.has(l.id)) {
@@ -277,6 +340,13 @@ class ScopeResolver {
       }
     }
   }
+}
+
+/** Where a layer's problem points; `inputs` the user did not write means the layer itself. */
+function fieldPointer(l: ScopeLayer, field: string): string {
+  if (!field || (!l.inputs && (field === 'inputs' || field.startsWith('inputs/'))))
+    return l.pointer;
+  return `${l.pointer}/${field}`;
 }
 
 /** Resolves one scope: graph checks, topological order, inference; returns its output tensors. */
@@ -292,18 +362,26 @@ function expandBlock(ctx: ResolveContext, s: Scope, l: ScopeLayer, inputs: Tenso
   const issue = (pointer: string, message: string) => ctx.issues.push({ pointer, message });
   if (!def) {
     const names = [...ctx.blocks.keys()];
-    const known = names.length ? `; expected one of ${names.join(', ')}` : '; the spec defines no blocks';
+    const known = names.length
+      ? `; expected one of ${names.join(', ')}`
+      : '; the spec defines no blocks';
     issue(`${l.pointer}/block`, `unknown block "${name}"${known}${suggestion(name, names)}`);
     return null;
   }
   if (s.blockStack.includes(name)) {
-    issue(`${l.pointer}/block`, `block "${name}" contains itself: ${[...s.blockStack, name].join(' -> ')}`);
+    issue(
+      `${l.pointer}/block`,
+      `block "${name}" contains itself: ${[...s.blockStack, name].join(' -> ')}`,
+    );
     return null;
   }
   if (!def.inputs) return null;
   if (inputs.length !== def.inputs.length) {
     const n = def.inputs.length;
-    issue(l.inputs ? `${l.pointer}/inputs` : l.pointer, `block "${name}" takes ${n} input${n === 1 ? '' : 's'} (${def.inputs.join(', ')}), got ${inputs.length}`);
+    issue(
+      l.inputs ? `${l.pointer}/inputs` : l.pointer,
+      `block "${name}" takes ${n} input${n === 1 ? '' : 's'} (${def.inputs.join(', ')}), got ${inputs.length}`,
+    );
     return null;
   }
   let current: Tensor[] = inputs;
@@ -313,7 +391,11 @@ function expandBlock(ctx: ResolveContext, s: Scope, l: ScopeLayer, inputs: Tenso
     ctx.checkedBlocks.add(name);
     outputs = resolveScope(ctx, {
       layers: def.layers,
-      inputs: def.inputs.map((id, k) => ({ id, tensor: current[k] ?? null, pointer: `${def.pointer}/inputs/${k}` })),
+      inputs: def.inputs.map((id, k) => ({
+        id,
+        tensor: current[k] ?? null,
+        pointer: `${def.pointer}/inputs/${k}`,
+      })),
       outputs: def.outputs,
       outputsPointer: `${def.pointer}/outputs`,
       prefix: `${path}.${r}.`,

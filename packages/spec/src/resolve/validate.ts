@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { fromZod, expectedPhrase } from '../errors/from-zod.js';
-import { type SpecIssue, SpecError, sortIssues, toPointer } from '../errors/issue.js';
+import { expectedPhrase, fromZod } from '../errors/from-zod.js';
+import { SpecError, type SpecIssue, sortIssues, toPointer } from '../errors/issue.js';
 import { type JsonOptions, parseJson } from '../json/parse-json.js';
 import { countParams } from '../layers/infer.js';
 import { LayerSchema } from '../layers/registry.js';
@@ -8,25 +8,37 @@ import { migrate } from '../migrate.js';
 import { Id } from '../schema/primitives.js';
 import { InputSchema, type Spec, SpecSchema } from '../schema/spec.js';
 import { trainingIssues } from '../schema/training.js';
-import { DEFAULT_LIMITS, type Limits, type ResolvedLayer, type ResolvedModel, type Tensor } from './model.js';
+import {
+  DEFAULT_LIMITS,
+  type Limits,
+  type ResolvedLayer,
+  type ResolvedModel,
+  type Tensor,
+} from './model.js';
 import { type BlockDef, type ResolveContext, resolveScope, type ScopeLayer } from './scope.js';
 
 export interface ValidateOptions extends JsonOptions {
   limits?: Partial<Limits>;
 }
 
-export type ValidationResult = { ok: true; model: ResolvedModel } | { ok: false; issues: SpecIssue[] };
+export type ValidationResult =
+  | { ok: true; model: ResolvedModel }
+  | { ok: false; issues: SpecIssue[] };
 
 const parseOptions = { error: expectedPhrase, reportInput: true } as const;
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Json =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 function scopeLayers(raw: unknown, pointer: string): ScopeLayer[] {
   return asArray(raw).map((r, i) => {
     const o = isObject(r) ? r : {};
     const parsed = LayerSchema.safeParse(r);
-    const inputs = Array.isArray(o.inputs) && o.inputs.every((x) => typeof x === 'string') ? o.inputs : undefined;
+    const inputs =
+      Array.isArray(o.inputs) && o.inputs.every((x) => typeof x === 'string')
+        ? o.inputs
+        : undefined;
     return {
       pointer: `${pointer}/${i}`,
       id: Id.safeParse(o.id).success ? (o.id as string) : undefined,
@@ -44,21 +56,51 @@ function blockDefs(raw: unknown): Map<string, BlockDef> {
     const o = isObject(b) ? b : {};
     const pointer = `/blocks/${toPointer([name]).slice(1)}`;
     const inputs = z.array(Id).min(1).default(['x']).safeParse(o.inputs);
-    defs.set(name, { pointer, inputs: inputs.success ? inputs.data : undefined, layers: scopeLayers(o.layers, `${pointer}/layers`), outputs: o.outputs });
+    defs.set(name, {
+      pointer,
+      inputs: inputs.success ? inputs.data : undefined,
+      layers: scopeLayers(o.layers, `${pointer}/layers`),
+      outputs: o.outputs,
+    });
   }
   return defs;
 }
 
-/** Blocks that no layer (anywhere) applies. */
+const appliedBlocks = (layers: ScopeLayer[]) =>
+  layers.flatMap((l) => (l.layer?.type === 'block' ? [l.layer.block] : []));
+
+/** Blocks that the model never applies, directly or through other blocks. */
 function unusedBlocks(raw: Json, defs: Map<string, BlockDef>): SpecIssue[] {
-  const layers = [...scopeLayers(raw.layers, ''), ...[...defs.values()].flatMap((d) => d.layers)];
-  const used = new Set(layers.flatMap((l) => (l.layer?.type === 'block' ? [l.layer.block] : [])));
-  return [...defs].filter(([name]) => !used.has(name)).map(([name, d]) => ({ pointer: d.pointer, message: `block "${name}" is not used by any layer` }));
+  const anywhere = new Set([...defs.values()].flatMap((d) => appliedBlocks(d.layers)));
+  // Reachable from the model's own layers: a block used only by itself or by unused blocks is unused too.
+  const reached = new Set<string>();
+  const todo = appliedBlocks(scopeLayers(raw.layers, ''));
+  for (let name = todo.pop(); name !== undefined; name = todo.pop()) {
+    if (reached.has(name)) continue;
+    reached.add(name);
+    todo.push(...appliedBlocks(defs.get(name)?.layers ?? []));
+  }
+  return [...defs]
+    .filter(([name]) => !reached.has(name))
+    .map(([name, d]) => ({
+      pointer: d.pointer,
+      message: anywhere.has(name)
+        ? `block "${name}" is only used by blocks the model never applies`
+        : `block "${name}" is not used by any layer`,
+    }));
 }
 
 /** Graph checks, shape inference and budgets over whatever parts of the spec parsed. */
 function resolveParts(raw: Json, limits: Limits) {
-  const ctx: ResolveContext = { blocks: blockDefs(raw.blocks), limits, issues: [], nodes: [], totalParams: 0, aborted: false, checkedBlocks: new Set() };
+  const ctx: ResolveContext = {
+    blocks: blockDefs(raw.blocks),
+    limits,
+    issues: [],
+    nodes: [],
+    totalParams: 0,
+    aborted: false,
+    checkedBlocks: new Set(),
+  };
   const inputs = asArray(raw.inputs).flatMap((r, k) => {
     const p = InputSchema.safeParse(r);
     const tensor = p.success ? { name: p.data.id, shape: p.data.shape, dtype: p.data.dtype } : null;
@@ -77,7 +119,8 @@ function resolveParts(raw: Json, limits: Limits) {
     reportStatic: true,
     summary,
   });
-  if (!ctx.aborted) ctx.issues.push(...unusedBlocks(raw, ctx.blocks));
+  // An unused block matters only once everything else is right (an unknown block name would make its intended block look unused).
+  if (!ctx.aborted && !ctx.issues.length) ctx.issues.push(...unusedBlocks(raw, ctx.blocks));
   return { ctx, inputs: inputs.map((i) => i.tensor as Tensor), outputs, summary };
 }
 
@@ -96,11 +139,17 @@ export function validateSpec(raw: unknown, options: ValidateOptions = {}): Valid
   const { ctx, inputs, outputs, summary } = resolveParts(value, limits);
   issues.push(...ctx.issues);
   if (parsed.success && parsed.data.training) {
-    for (const t of trainingIssues(parsed.data.training)) issues.push({ pointer: toPointer(['training', ...t.path]), message: t.message });
+    for (const t of trainingIssues(parsed.data.training))
+      issues.push({ pointer: toPointer(['training', ...t.path]), message: t.message });
   }
   if (issues.length || !parsed.success || !outputs) {
     // A spec that parsed and raised no issue always resolves; this guards the invariant.
-    return { ok: false, issues: issues.length ? sortIssues(issues) : [{ pointer: '', message: 'the spec could not be resolved' }] };
+    return {
+      ok: false,
+      issues: issues.length
+        ? sortIssues(issues)
+        : [{ pointer: '', message: 'the spec could not be resolved' }],
+    };
   }
   const params = ctx.nodes.flatMap((n) => n.params);
   const trainable = countParams(params.filter((p) => p.trainable));
@@ -131,4 +180,3 @@ export function resolveSpec(raw: unknown, options: ValidateOptions = {}): Resolv
   if (!result.ok) throw new SpecError(result.issues);
   return result.model;
 }
-

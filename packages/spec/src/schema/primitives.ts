@@ -9,7 +9,11 @@ export const MAX_DIM = 2 ** 31 - 1;
  */
 export function int(min: number, max = MAX_DIM) {
   const what =
-    min === 1 ? 'a positive integer' : min === 0 ? 'a non-negative integer' : `an integer >= ${min}`;
+    min === 1
+      ? 'a positive integer'
+      : min === 0
+        ? 'a non-negative integer'
+        : `an integer >= ${min}`;
   const phrase = max === MAX_DIM ? what : `${what} <= ${max}`;
   return z
     .number({ error: phrase })
@@ -26,7 +30,8 @@ export function num(opts: { min?: number; max?: number; exclusiveMax?: boolean }
   const phrase = lo || hi ? `a number ${[lo, hi].filter(Boolean).join(' and ')}` : 'a number';
   let s = z.number({ error: phrase });
   if (min !== undefined) s = s.min(min, { error: phrase });
-  if (max !== undefined) s = exclusiveMax ? s.lt(max, { error: phrase }) : s.max(max, { error: phrase });
+  if (max !== undefined)
+    s = exclusiveMax ? s.lt(max, { error: phrase }) : s.max(max, { error: phrase });
   return s;
 }
 
@@ -41,9 +46,11 @@ export const Id = z.string({ error: 'an id (letters, digits, _)' }).regex(ID_PAT
   error: 'an id made of letters, digits and _, not starting with a digit',
 });
 /** A tensor reference: a layer or input id, with `:n` for a layer's n-th output. */
-export const Ref = z.string({ error: 'a reference "id" or "id:n"' }).regex(/^[A-Za-z_][A-Za-z0-9_]*(:[0-9]+)?$/, {
-  error: 'a reference "id" or "id:n" (layer or input id, optional output index)',
-});
+export const Ref = z
+  .string({ error: 'a reference "id" or "id:n"' })
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*(:[0-9]+)?$/, {
+    error: 'a reference "id" or "id:n" (layer or input id, optional output index)',
+  });
 
 export const Dtype = z.enum(['float32', 'int32']);
 export type Dtype = z.infer<typeof Dtype>;

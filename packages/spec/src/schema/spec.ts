@@ -9,7 +9,9 @@ export const SPEC_VERSION = 1;
 export const InputSchema = z.strictObject({
   id: Id,
   /** Without the batch dimension; null for a free length. */
-  shape: z.array(Dim, { error: 'an array of dimensions' }).max(8, { error: 'at most 8 dimensions' }),
+  shape: z
+    .array(Dim, { error: 'an array of dimensions' })
+    .max(8, { error: 'at most 8 dimensions' }),
   dtype: Dtype.default('float32'),
 });
 
@@ -26,7 +28,9 @@ export const SpecSchema = z.strictObject({
   /** Lets editors validate and complete the file; ignored by netspec. */
   $schema: z.string().optional(),
   specVersion: z.literal(SPEC_VERSION, { error: `specVersion ${SPEC_VERSION}` }),
-  name: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, { error: 'a name of letters, digits, _, . and -' }),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, { error: 'a name of letters, digits, _, . and -' }),
   description: z.string().optional(),
   inputs: z.array(InputSchema).min(1, { error: 'at least one input' }),
   layers: z.array(LayerSchema).min(1, { error: 'at least one layer' }),

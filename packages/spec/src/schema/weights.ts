@@ -61,7 +61,11 @@ export const Regularizer = z.strictObject({
 export type Regularizer = z.infer<typeof Regularizer>;
 
 export const ConstraintObject = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('maxNorm'), maxValue: num({ min: 0 }).default(2), axis: Axis.default(0) }),
+  z.strictObject({
+    type: z.literal('maxNorm'),
+    maxValue: num({ min: 0 }).default(2),
+    axis: Axis.default(0),
+  }),
   z.strictObject({ type: z.literal('nonNeg') }),
   z.strictObject({ type: z.literal('unitNorm'), axis: Axis.default(0) }),
   z.strictObject({
@@ -72,7 +76,10 @@ export const ConstraintObject = z.discriminatedUnion('type', [
     axis: Axis.default(0),
   }),
 ]);
-export const Constraint = z.union([z.enum(['maxNorm', 'nonNeg', 'unitNorm', 'minMaxNorm']), ConstraintObject]);
+export const Constraint = z.union([
+  z.enum(['maxNorm', 'nonNeg', 'unitNorm', 'minMaxNorm']),
+  ConstraintObject,
+]);
 export type Constraint = z.infer<typeof Constraint>;
 
 /** The kernel/bias option set that Dense, Conv and friends share, with Keras's defaults. */

@@ -1,6 +1,6 @@
-import type { Shape } from '../schema/primitives.js';
-import type { TensorType } from '../layers/kind.js';
 import { countParams, inferLayer } from '../layers/infer.js';
+import type { TensorType } from '../layers/kind.js';
+import type { Shape } from '../schema/primitives.js';
 
 /** A float32 tensor type of the given shape (without batch). */
 export const f32 = (...shape: Shape): TensorType => ({ shape, dtype: 'float32' });
