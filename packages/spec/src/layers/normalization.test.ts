@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { f32, infer } from '../test-utils/tensors.js';
-import { LayerError } from './kind.js';
+import { blame, f32, infer } from '../test-utils/tensors.js';
 import { normalizationLayers as kinds } from './normalization.js';
-
-/** The field a LayerError blames, so tests pin where the user is sent. */
-function blame(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof LayerError) return e.field;
-    throw e;
-  }
-  throw new Error('expected a LayerError');
-}
 
 describe('batchNorm', () => {
   const bn = { type: 'batchNorm' };

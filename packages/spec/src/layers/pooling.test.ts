@@ -1,17 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { f32, infer } from '../test-utils/tensors.js';
-import { LayerError } from './kind.js';
-
-/** The field a LayerError blames, so tests pin where the user is sent. */
-function blame(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof LayerError) return e.field;
-    throw e;
-  }
-  throw new Error('expected a LayerError');
-}
+import { blame, f32, infer } from '../test-utils/tensors.js';
 
 describe('maxPool2d / avgPool2d', () => {
   it('valid: floor((n - p) / s) + 1 with strides defaulting to poolSize; no params', () => {

@@ -1,5 +1,5 @@
 import { countParams, inferLayer } from '../layers/infer.js';
-import type { TensorType } from '../layers/kind.js';
+import { LayerError, type TensorType } from '../layers/kind.js';
 import type { Shape } from '../schema/primitives.js';
 
 /** A float32 tensor type of the given shape (without batch). */
@@ -27,4 +27,15 @@ export function inferWithRefs(
     paramShapes: Object.fromEntries((r.params ?? []).map((p) => [p.name, p.shape])),
     trainable: countParams(r.params?.filter((p) => p.trainable)),
   };
+}
+
+/** The field a LayerError blames, so tests pin where the user is sent. */
+export function blame(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof LayerError) return e.field;
+    throw e;
+  }
+  throw new Error('expected a LayerError');
 }
