@@ -22,3 +22,4 @@ export * from './schema/primitives.js';
 export * from './schema/spec.js';
 export * from './schema/training.js';
 export * from './schema/weights.js';
+export { weightMismatches } from './weights.js';
