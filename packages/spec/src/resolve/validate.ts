@@ -91,7 +91,7 @@ function unusedBlocks(raw: Json, defs: Map<string, BlockDef>): SpecIssue[] {
 }
 
 /** Graph checks, shape inference and budgets over whatever parts of the spec parsed. */
-function resolveParts(raw: Json, limits: Limits) {
+function resolveParts(raw: Json, limits: Limits, schemaOk: boolean) {
   const ctx: ResolveContext = {
     blocks: blockDefs(raw.blocks),
     limits,
@@ -120,7 +120,8 @@ function resolveParts(raw: Json, limits: Limits) {
     summary,
   });
   // An unused block matters only once everything else is right (an unknown block name would make its intended block look unused).
-  if (!ctx.aborted && !ctx.issues.length) ctx.issues.push(...unusedBlocks(raw, ctx.blocks));
+  if (schemaOk && !ctx.aborted && !ctx.issues.length)
+    ctx.issues.push(...unusedBlocks(raw, ctx.blocks));
   return { ctx, inputs: inputs.map((i) => i.tensor as Tensor), outputs, summary };
 }
 
@@ -136,7 +137,7 @@ export function validateSpec(raw: unknown, options: ValidateOptions = {}): Valid
   const issues = parsed.success ? [] : fromZod(parsed.error.issues, SpecSchema, value);
   if (!isObject(value)) return { ok: false, issues: sortIssues(issues) };
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const { ctx, inputs, outputs, summary } = resolveParts(value, limits);
+  const { ctx, inputs, outputs, summary } = resolveParts(value, limits, parsed.success);
   issues.push(...ctx.issues);
   if (parsed.success && parsed.data.training) {
     for (const t of trainingIssues(parsed.data.training))
