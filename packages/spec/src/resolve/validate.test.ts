@@ -514,3 +514,34 @@ describe('every problem at once', () => {
     expect(issues[4]?.message).toMatch(/^missing; expected /);
   });
 });
+
+describe('training.loss per output', () => {
+  const twoHeads = (loss: unknown) => ({
+    specVersion: 1,
+    name: 'heads',
+    inputs: [{ id: 'x', shape: [4] }],
+    layers: [
+      { id: 'cls', type: 'dense', units: 3, inputs: ['x'] },
+      { id: 'reg', type: 'dense', units: 1, inputs: ['x'] },
+    ],
+    outputs: ['cls', 'reg'],
+    training: { loss },
+  });
+
+  it('accepts a loss for each output', () => {
+    expect(validateSpec(twoHeads({ cls: 'sparseCategoricalCrossentropy', reg: 'mse' })).ok).toBe(
+      true,
+    );
+  });
+
+  it('names a key that is not an output, with the closest output', () => {
+    const r = validateSpec(twoHeads({ cls: 'sparseCategoricalCrossentropy', rge: 'mse' }));
+    expect(r.ok ? [] : r.issues).toEqual([
+      {
+        pointer: '/training/loss/rge',
+        message:
+          '"rge" is not an output of the model; expected one of cls, reg (did you mean "reg"?)',
+      },
+    ]);
+  });
+});

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { suggestion } from '../errors/did-you-mean.js';
 import { expectedPhrase, fromZod } from '../errors/from-zod.js';
 import { SpecError, type SpecIssue, sortIssues, toPointer } from '../errors/issue.js';
 import { type JsonOptions, parseJson } from '../json/parse-json.js';
@@ -90,6 +91,19 @@ function unusedBlocks(raw: Json, defs: Map<string, BlockDef>): SpecIssue[] {
     }));
 }
 
+/** Keys of a per-output loss map must name the model's outputs (as written in `outputs`). */
+function lossOutputIssues(spec: Spec): SpecIssue[] {
+  const loss = spec.training?.loss;
+  if (!loss || typeof loss === 'string' || 'type' in loss) return [];
+  const outputs = spec.outputs ?? [spec.layers.at(-1)?.id ?? ''];
+  return Object.keys(loss)
+    .filter((k) => !outputs.includes(k))
+    .map((k) => ({
+      pointer: toPointer(['training', 'loss', k]),
+      message: `"${k}" is not an output of the model; expected one of ${outputs.join(', ')}${suggestion(k, outputs)}`,
+    }));
+}
+
 /** Graph checks, shape inference and budgets over whatever parts of the spec parsed. */
 function resolveParts(raw: Json, limits: Limits, schemaOk: boolean) {
   const ctx: ResolveContext = {
@@ -139,6 +153,7 @@ export function validateSpec(raw: unknown, options: ValidateOptions = {}): Valid
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const { ctx, inputs, outputs, summary } = resolveParts(value, limits, parsed.success);
   issues.push(...ctx.issues);
+  if (parsed.success) issues.push(...lossOutputIssues(parsed.data as Spec));
   if (parsed.success && parsed.data.training) {
     for (const t of trainingIssues(parsed.data.training))
       issues.push({ pointer: toPointer(['training', ...t.path]), message: t.message });
