@@ -1,23 +1,22 @@
 import { z } from 'zod';
 import { Activation } from '../schema/activation.js';
-import { int, num, PositiveInt, Rate, Ref } from '../schema/primitives.js';
+import { num, PositiveInt, Rate, Ref, Seed } from '../schema/primitives.js';
 import { Initializer, kernelAndBias } from '../schema/weights.js';
 import {
   defineLayer,
   type InferContext,
   LayerError,
   type ParamShape,
+  param,
   type TensorType,
 } from './kind.js';
 import { formatShape, knownDim, single } from './shape.js';
 
-const seed = int(0, 2 ** 32 - 1).optional();
+const seed = Seed.optional();
 /** Keras's "uniform" embeddings initializer, which keras_nlp's token embeddings default to. */
 const UNIFORM = { type: 'randomUniform', minval: -0.05, maxval: 0.05 } as const;
 
 // ---- weights -------------------------------------------------------------------------------
-
-const param = (name: string, shape: number[]): ParamShape => ({ name, shape, trainable: true });
 
 /** A kernel and (optionally) its bias under one path: `query.kernel`, `query.bias`. */
 function weights(path: string, kernel: number[], bias: number[], useBias = true): ParamShape[] {

@@ -8,13 +8,7 @@ import {
   type Shape,
 } from '../schema/primitives.js';
 import { Constraint, Initializer, kernelAndBias, Regularizer } from '../schema/weights.js';
-import {
-  defineLayer,
-  type Inferred,
-  LayerError,
-  type ParamShape,
-  type TensorType,
-} from './kind.js';
+import { defineLayer, type Inferred, LayerError, param, type TensorType } from './kind.js';
 import {
   convLength,
   deconvLength,
@@ -42,7 +36,6 @@ interface Window {
 }
 
 const list = (v: readonly number[]) => `[${v.join(', ')}]`;
-const param = (name: string, shape: number[]): ParamShape => ({ name, shape, trainable: true });
 const bias = (useBias: boolean, n: number) => (useBias ? [param('bias', [n])] : []);
 
 /** Keras 1-D layers take plain integers; wrap them as one-axis windows. */

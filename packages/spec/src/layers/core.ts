@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { Activation } from '../schema/activation.js';
-import { Axis, Dim, int, PositiveInt, Rate } from '../schema/primitives.js';
+import { Axis, Dim, PositiveInt, Rate, Seed } from '../schema/primitives.js';
 import { Constraint, Initializer, kernelAndBias, Regularizer } from '../schema/weights.js';
-import { defineLayer, LayerError } from './kind.js';
+import { defineLayer, LayerError, param } from './kind.js';
 import { featureAxis, formatShape, knownDim, product, single } from './shape.js';
 
-const seed = int(0, 2 ** 32 - 1).optional();
+const seed = Seed.optional();
 
 export const dense = defineLayer({
   type: 'dense',
@@ -17,10 +17,7 @@ export const dense = defineLayer({
     const n = knownDim(x, -1, 'to size the kernel');
     return {
       outputs: [{ shape: [...x.shape.slice(0, -1), c.units], dtype: 'float32' }],
-      params: [
-        { name: 'kernel', shape: [n, c.units], trainable: true },
-        ...(c.useBias ? [{ name: 'bias', shape: [c.units], trainable: true }] : []),
-      ],
+      params: [param('kernel', [n, c.units]), ...(c.useBias ? [param('bias', [c.units])] : [])],
     };
   },
 });
@@ -56,7 +53,7 @@ export const prelu = defineLayer({
         );
       return d;
     });
-    return { outputs: [x], params: [{ name: 'alpha', shape, trainable: true }] };
+    return { outputs: [x], params: [param('alpha', shape)] };
   },
 });
 
@@ -175,7 +172,7 @@ export const embedding = defineLayer({
   arity: { dtype: 'int32' },
   infer: (c, inputs) => ({
     outputs: [{ shape: [...single(inputs).shape, c.outputDim], dtype: 'float32' }],
-    params: [{ name: 'embeddings', shape: [c.inputDim, c.outputDim], trainable: true }],
+    params: [param('embeddings', [c.inputDim, c.outputDim])],
   }),
 });
 

@@ -1,8 +1,8 @@
-import { int, num, type Shape } from '../schema/primitives.js';
+import { num, Seed, type Shape } from '../schema/primitives.js';
 import { defineLayer, LayerError } from './kind.js';
 import { formatShape, single } from './shape.js';
 
-const seed = int(0, 2 ** 32 - 1).optional();
+const seed = Seed.optional();
 
 /** Two shapes that can be the same at run time: equal rank, equal dims where both are known. */
 function sameShape(a: Shape, b: Shape): Shape | undefined {

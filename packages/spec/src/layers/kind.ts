@@ -27,6 +27,11 @@ export interface ParamShape {
   trainable: boolean;
 }
 
+/** A weight of a layer; trainable unless it holds statistics (batchNorm's moving averages). */
+export function param(name: string, shape: number[], trainable = true): ParamShape {
+  return { name, shape, trainable };
+}
+
 export interface Inferred {
   outputs: TensorType[];
   params?: ParamShape[];

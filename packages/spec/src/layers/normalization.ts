@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Axis, num, PositiveInt } from '../schema/primitives.js';
 import { Constraint, Initializer, Regularizer } from '../schema/weights.js';
-import { defineLayer, LayerError, type ParamShape, type TensorType } from './kind.js';
+import { defineLayer, LayerError, type ParamShape, param, type TensorType } from './kind.js';
 import { featureAxis, formatShape, knownDim, single } from './shape.js';
 
 /** An axis (batch is 0, negatives count from the end) or several, as LayerNormalization takes. */
@@ -20,12 +20,6 @@ const affine = () => ({
   gammaRegularizer: Regularizer.optional(),
   betaConstraint: Constraint.optional(),
   gammaConstraint: Constraint.optional(),
-});
-
-const param = (name: string, shape: number[], trainable = true): ParamShape => ({
-  name,
-  shape,
-  trainable,
 });
 
 /** gamma then beta, in the order Keras creates them. */

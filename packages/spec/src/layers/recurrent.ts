@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Activation } from '../schema/activation.js';
-import { int, PositiveInt, Rate, type Shape } from '../schema/primitives.js';
+import { PositiveInt, Rate, Seed, type Shape } from '../schema/primitives.js';
 import { Constraint, Initializer, Regularizer } from '../schema/weights.js';
 import {
   defineLayer,
@@ -8,11 +8,12 @@ import {
   type Inferred,
   LayerError,
   type ParamShape,
+  param,
   type TensorType,
 } from './kind.js';
 import { knownDim, single } from './shape.js';
 
-const seed = int(0, 2 ** 32 - 1).optional();
+const seed = Seed.optional();
 
 /** The options Keras's SimpleRNN, LSTM and GRU share, with Keras's defaults. */
 const rnnFields = () => ({
@@ -51,8 +52,6 @@ interface Cell {
   states: number;
   bias: (units: number) => number[];
 }
-
-const param = (name: string, shape: number[]): ParamShape => ({ name, shape, trainable: true });
 
 /** Output (T, units) or (units), then one (units) tensor per state when returnState. */
 function inferRnn(c: RnnOptions, inputs: TensorType[], cell: Cell): Inferred {

@@ -36,6 +36,8 @@ export function num(opts: { min?: number; max?: number; exclusiveMax?: boolean }
 }
 
 export const PositiveInt = int(1);
+/** Seeds of netspec's own RNG: unsigned 32-bit, so every engine can take them. */
+export const Seed = int(0, 2 ** 32 - 1);
 export const NonNegativeInt = int(0);
 /** A probability of dropping a unit: Keras requires 0 <= rate < 1. */
 export const Rate = num({ min: 0, max: 1, exclusiveMax: true });

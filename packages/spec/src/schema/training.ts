@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { int, NonNegativeInt, num, PositiveInt, Rate, Ref } from './primitives.js';
+import { Axis, int, NonNegativeInt, num, PositiveInt, Rate, Ref, Seed } from './primitives.js';
 
 // Shapes, enums, bounds and defaults only (no refinements): the generated JSON Schema must accept
 // exactly what zod accepts. Cross-field rules live in `trainingIssues` below.
@@ -53,7 +53,7 @@ export const LossObject = z.discriminatedUnion('type', [
   plain('hinge'),
   z.strictObject({
     type: z.literal('cosineSimilarity'),
-    axis: z.number({ error: 'an integer axis' }).int({ error: 'an integer axis' }).default(-1),
+    axis: Axis.default(-1),
   }),
 ]);
 export const Loss = z.union([z.enum(LOSS_NAMES), LossObject]);
@@ -253,7 +253,7 @@ export const Training = z.strictObject({
   epochs: PositiveInt.default(1),
   validationSplit: Rate.default(0),
   shuffle: z.boolean().default(true),
-  seed: int(0, 2 ** 32 - 1).optional(),
+  seed: Seed.optional(),
   classWeight: z.record(ClassIndex, num({ min: 0 })).optional(),
   earlyStopping: EarlyStopping.optional(),
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { Axis, int, num } from './primitives.js';
+import { Axis, num, Seed } from './primitives.js';
 
-const seed = int(0, 2 ** 32 - 1).optional();
+const seed = Seed.optional();
 
 /** Keras initializers; a bare name uses the Keras defaults. */
 export const INITIALIZER_NAMES = [
