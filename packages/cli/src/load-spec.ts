@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import {
   formatIssue,
   type Limits,
-  locatePointer,
+  pointerLocator,
   type ResolvedModel,
   type SpecIssue,
   validateSpecText,
@@ -48,8 +48,9 @@ export async function readTextFile(
 
 /** `file:line:col  /pointer  message` for each issue, so editors can jump to it. */
 export function issueLines(path: string, text: string, issues: SpecIssue[]): string[] {
+  const locate = pointerLocator(text);
   return issues.map((issue) => {
-    const at = locatePointer(text, issue.pointer);
+    const at = locate(issue.pointer);
     return `${path}${at ? `:${at.line}:${at.column}` : ''}  ${formatIssue(issue)}`;
   });
 }

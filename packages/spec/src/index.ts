@@ -1,6 +1,6 @@
 export { didYouMean } from './errors/did-you-mean.js';
 export * from './errors/issue.js';
-export { lineColumn, locatePointer } from './json/locate.js';
+export { lineColumn, locatePointer, pointerLocator } from './json/locate.js';
 export { type JsonOptions, type JsonResult, parseJson } from './json/parse-json.js';
 export { SCHEMA_ID, specJsonSchema, specJsonSchemaText } from './json-schema.js';
 export { countParams, inferLayer } from './layers/infer.js';

@@ -14,29 +14,36 @@ export function lineColumn(text: string, offset: number): { line: number; column
   return { line, column: offset - start + 1 };
 }
 
+type Location = { line: number; column: number };
+
 /**
- * Where a JSON pointer lands in the text: the value itself, or for a missing key the nearest
- * enclosing value. Undefined when the text does not parse.
+ * A function from JSON pointer to where it lands in the text: the value itself, or for a missing
+ * key the nearest enclosing value; undefined when the text does not parse. The text is parsed
+ * once, however many pointers are asked.
  */
-export function locatePointer(
-  file: string,
-  pointer: string,
-): { line: number; column: number } | undefined {
+export function pointerLocator(file: string): (pointer: string) => Location | undefined {
   // parseJson skips a byte-order mark, and editors do not count it as a column.
   const text = file.charCodeAt(0) === 0xfeff ? file.slice(1) : file;
   const root = parseTree(text);
-  if (!root) return undefined;
-  const path = fromPointer(pointer).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-  for (let n = path.length; n >= 0; n--) {
-    const node = findNodeAtLocation(root, path.slice(0, n));
-    if (node) {
-      // Point at the key of a property rather than its value when the key itself is the problem.
-      const offset =
-        n === path.length && node.parent?.type === 'property' && node.parent.children?.[0]
-          ? node.parent.children[0].offset
-          : node.offset;
-      return lineColumn(text, offset);
+  return (pointer) => {
+    if (!root) return undefined;
+    const path = fromPointer(pointer).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    for (let n = path.length; n >= 0; n--) {
+      const node = findNodeAtLocation(root, path.slice(0, n));
+      if (node) {
+        // Point at the key of a property rather than its value when the key itself is the problem.
+        const offset =
+          n === path.length && node.parent?.type === 'property' && node.parent.children?.[0]
+            ? node.parent.children[0].offset
+            : node.offset;
+        return lineColumn(text, offset);
+      }
     }
-  }
-  return undefined;
+    return undefined;
+  };
+}
+
+/** Where one JSON pointer lands in the text (see pointerLocator). */
+export function locatePointer(file: string, pointer: string): Location | undefined {
+  return pointerLocator(file)(pointer);
 }

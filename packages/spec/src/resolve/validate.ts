@@ -71,11 +71,11 @@ const appliedBlocks = (layers: ScopeLayer[]) =>
   layers.flatMap((l) => (l.layer?.type === 'block' ? [l.layer.block] : []));
 
 /** Blocks that the model never applies, directly or through other blocks. */
-function unusedBlocks(raw: Json, defs: Map<string, BlockDef>): SpecIssue[] {
+function unusedBlocks(top: ScopeLayer[], defs: Map<string, BlockDef>): SpecIssue[] {
   const anywhere = new Set([...defs.values()].flatMap((d) => appliedBlocks(d.layers)));
   // Reachable from the model's own layers: a block used only by itself or by unused blocks is unused too.
   const reached = new Set<string>();
-  const todo = appliedBlocks(scopeLayers(raw.layers, ''));
+  const todo = appliedBlocks(top);
   for (let name = todo.pop(); name !== undefined; name = todo.pop()) {
     if (reached.has(name)) continue;
     reached.add(name);
@@ -120,9 +120,10 @@ function resolveParts(raw: Json, limits: Limits, schemaOk: boolean) {
     const tensor = p.success ? { name: p.data.id, shape: p.data.shape, dtype: p.data.dtype } : null;
     return p.success ? [{ id: p.data.id, tensor, pointer: `/inputs/${k}` }] : [];
   });
+  const top = scopeLayers(raw.layers, '/layers');
   const summary: ResolvedLayer[] = [];
   const outputs = resolveScope(ctx, {
-    layers: scopeLayers(raw.layers, '/layers'),
+    layers: top,
     inputs,
     outputs: raw.outputs,
     outputsPointer: '/outputs',
@@ -135,7 +136,7 @@ function resolveParts(raw: Json, limits: Limits, schemaOk: boolean) {
   });
   // An unused block matters only once everything else is right (an unknown block name would make its intended block look unused).
   if (schemaOk && !ctx.aborted && !ctx.issues.length)
-    ctx.issues.push(...unusedBlocks(raw, ctx.blocks));
+    ctx.issues.push(...unusedBlocks(top, ctx.blocks));
   return { ctx, inputs: inputs.map((i) => i.tensor as Tensor), outputs, summary };
 }
 
