@@ -1,4 +1,5 @@
 import type { SpecIssue } from './errors/issue.js';
+import { isJsonObject } from './json/values.js';
 import { SPEC_VERSION } from './schema/spec.js';
 
 type Json = Record<string, unknown>;
@@ -24,16 +25,15 @@ export function migrate(
   migrations = MIGRATIONS,
   current = SPEC_VERSION,
 ): MigrationResult {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    return { ok: true, value: raw };
-  const version = (raw as Json).specVersion;
+  if (!isJsonObject(raw)) return { ok: true, value: raw };
+  const version = raw.specVersion;
   if (typeof version !== 'number' || !Number.isInteger(version) || version === current)
     return { ok: true, value: raw };
   if (version > current) {
     const message = `this spec is for specVersion ${version}, newer than this netspec reads (up to ${current}); upgrade netspec`;
     return { ok: false, issues: [{ pointer: '/specVersion', message }] };
   }
-  let spec = raw as Json;
+  let spec: Json = raw;
   for (let v = version; v < current; v++) {
     const step = migrations[v];
     if (!step) {

@@ -1,4 +1,5 @@
 import { visit } from 'jsonc-parser';
+import { isJsonObject } from './json/values.js';
 
 // safetensors: u64 LE header length N, N bytes of JSON header, data buffer. No fs, so browsers can
 // use it; files are untrusted, so every declared size is checked before it is used.
@@ -68,14 +69,16 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const isDtype = (x: unknown): x is SafetensorsDtype =>
   typeof x === 'string' && Object.hasOwn(DTYPES, x);
 const isCount = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
-const isRecord = (x: unknown): x is Record<string, unknown> =>
-  typeof x === 'object' && x !== null && !Array.isArray(x);
 const product = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** A short rendering of a found value for messages. */
 function found(x: unknown): string {
   if (x === undefined) return 'nothing';
-  const s = Array.isArray(x) ? JSON.stringify(x) : isRecord(x) ? 'an object' : JSON.stringify(x);
+  const s = Array.isArray(x)
+    ? JSON.stringify(x)
+    : isJsonObject(x)
+      ? 'an object'
+      : JSON.stringify(x);
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
@@ -89,7 +92,7 @@ export function readSafetensors(
   const headerBytes = readHeaderLength(bytes, maxHeaderBytes);
   const text = decodeHeader(bytes.subarray(8, 8 + headerBytes));
   const { header, keyOffsets } = parseHeader(text);
-  if (!isRecord(header)) {
+  if (!isJsonObject(header)) {
     throw new SafetensorsError(`header: expected a JSON object, got ${found(header)}`, 8);
   }
   const data = bytes.subarray(8 + headerBytes);
@@ -185,7 +188,7 @@ function readMetadata(value: unknown, offset: () => number): Record<string, stri
   if (value === undefined) return {};
   const fail = (what: string) =>
     new SafetensorsError(`header "${METADATA_KEY}": ${what}`, offset());
-  if (!isRecord(value)) throw fail(`expected an object of strings, got ${found(value)}`);
+  if (!isJsonObject(value)) throw fail(`expected an object of strings, got ${found(value)}`);
   for (const [k, v] of Object.entries(value)) {
     if (typeof v !== 'string') throw fail(`expected a string for "${k}", got ${found(v)}`);
   }
@@ -194,7 +197,7 @@ function readMetadata(value: unknown, offset: () => number): Record<string, stri
 
 function readEntry(name: string, entry: unknown, data: Uint8Array, offset: () => number) {
   const fail = (what: string) => new SafetensorsError(`header entry "${name}": ${what}`, offset());
-  if (!isRecord(entry)) throw fail(`expected an object, got ${found(entry)}`);
+  if (!isJsonObject(entry)) throw fail(`expected an object, got ${found(entry)}`);
   const unknown = Object.keys(entry).find((k) => !ENTRY_KEYS.includes(k));
   if (unknown !== undefined)
     throw fail(`expected only keys ${ENTRY_KEYS.join(', ')}, got "${unknown}"`);

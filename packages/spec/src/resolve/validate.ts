@@ -3,6 +3,7 @@ import { suggestion } from '../errors/did-you-mean.js';
 import { expectedPhrase, fromZod } from '../errors/from-zod.js';
 import { SpecError, type SpecIssue, sortIssues, toPointer } from '../errors/issue.js';
 import { type JsonOptions, parseJson } from '../json/parse-json.js';
+import { isJsonObject } from '../json/values.js';
 import { countParams } from '../layers/infer.js';
 import { LayerSchema } from '../layers/registry.js';
 import { migrate } from '../migrate.js';
@@ -28,13 +29,11 @@ export type ValidationResult =
 
 const parseOptions = { error: expectedPhrase, reportInput: true } as const;
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 function scopeLayers(raw: unknown, pointer: string): ScopeLayer[] {
   return asArray(raw).map((r, i) => {
-    const o = isObject(r) ? r : {};
+    const o = isJsonObject(r) ? r : {};
     const parsed = LayerSchema.safeParse(r);
     const inputs =
       Array.isArray(o.inputs) && o.inputs.every((x) => typeof x === 'string')
@@ -52,9 +51,9 @@ function scopeLayers(raw: unknown, pointer: string): ScopeLayer[] {
 
 function blockDefs(raw: unknown): Map<string, BlockDef> {
   const defs = new Map<string, BlockDef>();
-  if (!isObject(raw)) return defs;
+  if (!isJsonObject(raw)) return defs;
   for (const [name, b] of Object.entries(raw)) {
-    const o = isObject(b) ? b : {};
+    const o = isJsonObject(b) ? b : {};
     const pointer = `/blocks/${toPointer([name]).slice(1)}`;
     const inputs = z.array(Id).min(1).default(['x']).safeParse(o.inputs);
     defs.set(name, {
@@ -150,7 +149,7 @@ export function validateSpec(raw: unknown, options: ValidateOptions = {}): Valid
   const value = migrated.value;
   const parsed = SpecSchema.safeParse(value, parseOptions);
   const issues = parsed.success ? [] : fromZod(parsed.error.issues, SpecSchema, value);
-  if (!isObject(value)) return { ok: false, issues: sortIssues(issues) };
+  if (!isJsonObject(value)) return { ok: false, issues: sortIssues(issues) };
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const { ctx, inputs, outputs, summary } = resolveParts(value, limits, parsed.success);
   issues.push(...ctx.issues);
