@@ -545,3 +545,52 @@ describe('training.loss per output', () => {
     ]);
   });
 });
+
+describe('training.recipe', () => {
+  const gan = (recipe: Obj) => ({
+    specVersion: 1,
+    name: 'gan',
+    inputs: [
+      { id: 'z', shape: [8] },
+      { id: 'image', shape: [4] },
+    ],
+    layers: [
+      { id: 'fake', type: 'dense', units: 4, inputs: ['z'] },
+      { id: 'logit', type: 'dense', units: 1, inputs: ['image'] },
+    ],
+    outputs: ['fake', 'logit'],
+    training: { loss: { type: 'binaryCrossentropy', fromLogits: true }, recipe },
+  });
+  const parts = { generator: { input: 'z', output: 'fake' } };
+
+  it('accepts a GAN whose parts name tensors of the graph', () => {
+    const m = valid(
+      gan({ type: 'gan', ...parts, discriminator: { input: 'image', output: 'logit' } }),
+    );
+    expect(m.spec.training?.recipe).toMatchObject({ discriminatorSteps: 1, labelSmoothing: 0 });
+  });
+
+  it('names a recipe tensor the graph does not have', () => {
+    const issues = invalid(
+      gan({ type: 'gan', ...parts, discriminator: { input: 'imag', output: 'logit' } }),
+    );
+    expect(issues).toEqual([
+      {
+        pointer: '/training/recipe/discriminator/input',
+        message:
+          '"imag" is not a tensor of the model; expected an input or layer id (did you mean "image"?)',
+      },
+    ]);
+  });
+
+  it('requires the VAE tensors', () => {
+    const issues = invalid(
+      spec([dense('d', 2)], { training: { loss: 'mse', recipe: { type: 'vae' } } }),
+    );
+    expect(issues.map((i) => i.pointer)).toEqual([
+      '/training/recipe/latent',
+      '/training/recipe/logVar',
+      '/training/recipe/mean',
+    ]);
+  });
+});

@@ -103,6 +103,29 @@ function lossOutputIssues(spec: Spec): SpecIssue[] {
     }));
 }
 
+/** Tensor names a recipe refers to, with their paths inside `training.recipe`. */
+function recipeRefs(spec: Spec): { path: (string | number)[]; ref: string }[] {
+  const r = spec.training?.recipe;
+  if (!r) return [];
+  if (r.type === 'vae')
+    return (['mean', 'logVar', 'latent'] as const).map((k) => ({ path: [k], ref: r[k] }));
+  if (r.type === 'gan')
+    return (['generator', 'discriminator'] as const).flatMap((part) =>
+      (['input', 'output'] as const).map((k) => ({ path: [part, k], ref: r[part][k] })),
+    );
+  return [];
+}
+
+/** Recipe references to tensors the top-level graph does not have. */
+function recipeIssues(spec: Spec, known: string[]): SpecIssue[] {
+  return recipeRefs(spec)
+    .filter(({ ref }) => !known.includes(ref.replace(/:0$/, '')))
+    .map(({ path, ref }) => ({
+      pointer: toPointer(['training', 'recipe', ...path]),
+      message: `"${ref}" is not a tensor of the model; expected an input or layer id${suggestion(ref, known)}`,
+    }));
+}
+
 /** Graph checks, shape inference and budgets over whatever parts of the spec parsed. */
 function resolveParts(raw: Json, limits: Limits, schemaOk: boolean) {
   const ctx: ResolveContext = {
@@ -154,6 +177,13 @@ export function validateSpec(raw: unknown, options: ValidateOptions = {}): Valid
   const { ctx, inputs, outputs, summary } = resolveParts(value, limits, parsed.success);
   issues.push(...ctx.issues);
   if (parsed.success) issues.push(...lossOutputIssues(parsed.data as Spec));
+  if (parsed.success && outputs) {
+    const known = [
+      ...inputs.map((i) => i.name),
+      ...summary.flatMap((l) => l.outputs.map((t) => t.name)),
+    ];
+    issues.push(...recipeIssues(parsed.data as Spec, known));
+  }
   if (parsed.success && parsed.data.training) {
     for (const t of trainingIssues(parsed.data.training))
       issues.push({ pointer: toPointer(['training', ...t.path]), message: t.message });

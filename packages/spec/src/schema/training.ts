@@ -226,6 +226,52 @@ export type Metric = z.infer<typeof Metric>;
 export type MetricObject = z.infer<typeof MetricObject>;
 export type MetricName = (typeof METRIC_NAMES)[number];
 
+// ---- recipes ---------------------------------------------------------------------------------
+
+export const RECIPE_NAMES = ['fit', 'autoencoder', 'vae', 'gan', 'causalLm'] as const;
+
+/** One part of a graph that a recipe runs on its own: from an input to a tensor. */
+const Subgraph = z.strictObject({ input: Ref, output: Ref });
+
+/**
+ * How a spec is trained. `fit` (the default) maps inputs to targets with `loss`; the others make
+ * their own targets from the data. Tensor names are checked against the graph.
+ */
+export const Recipe = z.discriminatedUnion('type', [
+  plain('fit'),
+  z.strictObject({
+    type: z.literal('autoencoder'),
+    /** Stddev of Gaussian noise added to the input only (a denoising autoencoder); 0 for none. */
+    noiseStddev: num({ min: 0 }).default(0),
+  }),
+  z.strictObject({
+    type: z.literal('vae'),
+    /** The encoder's mean and log-variance tensors, for the KL term. */
+    mean: Ref,
+    logVar: Ref,
+    /** The latent sample the decoder reads; generation feeds N(0, 1) here. */
+    latent: Ref,
+    /** Weight of the KL term (a beta-VAE for beta != 1). */
+    beta: num({ min: 0 }).default(1),
+  }),
+  z.strictObject({
+    type: z.literal('gan'),
+    /** Latent input to generated sample. */
+    generator: Subgraph,
+    /** Sample input to a real/fake logit. */
+    discriminator: Subgraph,
+    /** Discriminator updates per generator update. */
+    discriminatorSteps: PositiveInt.default(1),
+    /** One-sided label smoothing of the real labels (Salimans et al. 2016). */
+    labelSmoothing: unit().default(0),
+    /** The discriminator's optimizer; default: a copy of `optimizer`. */
+    discriminatorOptimizer: Optimizer.optional(),
+  }),
+  plain('causalLm'),
+]);
+export type Recipe = z.infer<typeof Recipe>;
+export type RecipeName = (typeof RECIPE_NAMES)[number];
+
 // ---- the training section --------------------------------------------------------------------
 
 export const EarlyStopping = z.strictObject({
@@ -256,6 +302,8 @@ export const Training = z.strictObject({
   seed: Seed.optional(),
   classWeight: z.record(ClassIndex, num({ min: 0 })).optional(),
   earlyStopping: EarlyStopping.optional(),
+  /** What training does with the data; default `fit` (inputs to targets). */
+  recipe: Recipe.optional(),
 });
 export type Training = z.infer<typeof Training>;
 export type TrainingInput = z.input<typeof Training>;
