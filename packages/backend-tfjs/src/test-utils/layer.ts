@@ -41,8 +41,12 @@ export function run(
   training = false,
   extra: Record<string, tf.Tensor> = {},
 ): tf.Tensor[] {
+  // Positional inputs fill the input names that `extra` does not feed, in order.
+  const positional = model.inputNames.filter((n) => !(n in extra));
+  if (inputs.length !== positional.length)
+    throw new Error(`expected ${positional.length} inputs (${positional.join(', ')})`);
   const feeds = {
-    ...model.feeds(inputs.slice(0, model.inputNames.length - Object.keys(extra).length)),
+    ...Object.fromEntries(positional.map((n, i) => [n, inputs[i] as tf.Tensor])),
     ...extra,
   };
   const { outputs } = model.forward(feeds, { training, seed: 7 });
@@ -59,4 +63,23 @@ export function weightOf(model: NetspecModel, path: string): Float32Array {
   const w = model.weights.get(path);
   if (!w) throw new Error(`no weight ${path}`);
   return w.variable.dataSync() as Float32Array;
+}
+
+/** The test layer's weights by their name in the layer (`query.kernel`), as flat arrays. */
+export function layerWeights(model: NetspecModel): (name: string) => Float32Array {
+  return (name) => weightOf(model, `layer.${name}`);
+}
+
+/** Overwrites one weight of the test layer. */
+export function setLayerWeight(model: NetspecModel, name: string, values: tf.TensorLike): void {
+  const w = model.weights.get(`layer.${name}`);
+  if (!w) throw new Error(`no weight layer.${name}`);
+  w.variable.assign(tf.tensor(values, w.param.shape, 'float32'));
+}
+
+/** The test layer's first inferred output shape, batch `b` in front, free dims from `free`. */
+export function inferredShape(model: NetspecModel, b: number, free: number[] = []): number[] {
+  const node = model.resolved.nodes.find((n) => n.path === 'layer');
+  const frees = [...free];
+  return [b, ...(node?.outputs[0]?.shape ?? []).map((d) => d ?? (frees.shift() as number))];
 }

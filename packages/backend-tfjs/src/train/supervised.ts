@@ -1,0 +1,182 @@
+import { type Loss, type Optimizer, optimizerObject, type Training } from '@netspec/spec';
+import type { NetspecModel } from '../model/model.js';
+import { tf } from '../tf.js';
+import type { Batch } from './examples.js';
+import type { StepInfo, TrainingStep } from './loop.js';
+import { lossFunction } from './losses.js';
+import { createMetric, type StreamingMetric } from './metrics.js';
+import { createOptimizer, type NetspecOptimizer } from './optimizers.js';
+import { learningRateAt } from './schedules.js';
+
+/** Keras's val_ prefix in camelCase: loss -> valLoss. */
+export const valKey = (key: string) => `val${key[0]?.toUpperCase() ?? ''}${key.slice(1)}`;
+
+/** A running mean of a per-batch scalar, weighted by batch size. */
+export class Mean {
+  private sum = 0;
+  private count = 0;
+  add(value: number, n: number): void {
+    this.sum += value * n;
+    this.count += n;
+  }
+  get value(): number {
+    return this.count ? this.sum / this.count : Number.NaN;
+  }
+}
+
+/** The loss of each output: one loss for all, or one per output name. */
+export function lossPerOutput(training: Training, outputs: string[]): Map<string, Loss> {
+  const l = training.loss;
+  const single = typeof l === 'string' || 'type' in l;
+  return new Map(
+    outputs.flatMap((name) => {
+      const loss = single ? (l as Loss) : (l as Record<string, Loss>)[name];
+      return loss ? [[name, loss] as const] : [];
+    }),
+  );
+}
+
+/** Per-sample weights from class weights (sparse or one-hot labels). */
+export function classWeights(y: tf.Tensor, weights: Record<string, number>): tf.Tensor {
+  return tf.tidy(() => {
+    const labels = y.rank > 1 && (y.shape.at(-1) ?? 1) > 1 ? tf.argMax(y, -1) : tf.reshape(y, [-1]);
+    const n = Math.max(...Object.keys(weights).map(Number)) + 1;
+    const table = Array.from({ length: n }, (_, i) => weights[String(i)] ?? 1);
+    // Labels beyond the table get weight 1, as Keras does for classes it is not given.
+    const ids = tf.cast(labels, 'int32');
+    const inTable = tf.less(ids, n);
+    const w = tf.gather(tf.tensor1d(table), tf.minimum(ids, n - 1));
+    return tf.where(inTable, w, tf.onesLike(w));
+  });
+}
+
+/** The optimizer step shared by recipes: gradients of `lossFn`, then constraints. */
+export class Updater {
+  readonly optimizer: NetspecOptimizer;
+  private readonly config: ReturnType<typeof optimizerObject>;
+
+  constructor(
+    optimizer: Optimizer,
+    readonly variables: tf.Variable[],
+    readonly model: NetspecModel,
+  ) {
+    this.config = optimizerObject(optimizer);
+    this.optimizer = createOptimizer(this.config, variables);
+  }
+
+  learningRate(info: StepInfo): number {
+    return info.learningRate ?? learningRateAt(this.config.learningRate, this.optimizer.iterations);
+  }
+
+  /** One step on `lossFn`; returns the loss value. */
+  minimize(lossFn: () => tf.Scalar, info: StepInfo): number {
+    const { value, grads } = tf.variableGrads(lossFn, this.variables);
+    const loss = value.dataSync()[0] as number;
+    this.optimizer.apply(
+      this.variables.map((v) => grads[v.name] as tf.Tensor),
+      this.learningRate(info),
+    );
+    tf.dispose([value, ...Object.values(grads)]);
+    this.model.applyConstraints();
+    return loss;
+  }
+}
+
+/** Supervised training (Keras's fit): inputs to targets, the spec's losses, metrics and weights. */
+export class SupervisedStep implements TrainingStep {
+  readonly updater: Updater;
+  private readonly losses: Map<string, (t: tf.Tensor, p: tf.Tensor, w?: tf.Tensor) => tf.Scalar>;
+  private readonly metrics: { output: string; key: string; metric: StreamingMetric }[] = [];
+  private readonly valMetrics: { output: string; key: string; metric: StreamingMetric }[] = [];
+  private loss = new Mean();
+  private valLoss = new Mean();
+  private validated = false;
+
+  constructor(
+    readonly model: NetspecModel,
+    readonly training: Training,
+  ) {
+    const outputs = model.outputNames;
+    const perOutput = lossPerOutput(training, outputs);
+    this.losses = new Map([...perOutput].map(([o, l]) => [o, lossFunction(l)]));
+    const multi = perOutput.size > 1;
+    for (const [output, loss] of perOutput) {
+      for (const m of training.metrics) {
+        const make = () => createMetric(m, loss);
+        const name = make().name;
+        const key = multi ? `${output}_${name}` : name;
+        this.metrics.push({ output, key, metric: make() });
+        this.valMetrics.push({ output, key, metric: make() });
+      }
+    }
+    if (training.classWeight && perOutput.size > 1)
+      throw new Error('classWeight needs a model with one output (Keras has the same rule)');
+    this.updater = new Updater(training.optimizer, model.trainableVariables(), model);
+  }
+
+  private totalLoss(batch: Batch, preds: Record<string, tf.Tensor>): tf.Scalar {
+    const weights = this.training.lossWeights ?? {};
+    const terms = [...this.losses].map(([output, fn]) => {
+      const y = batch.y[output] as tf.Tensor;
+      const sw = this.training.classWeight ? classWeights(y, this.training.classWeight) : undefined;
+      return tf.mul(weights[output] ?? 1, fn(y, preds[output] as tf.Tensor, sw));
+    });
+    return tf.addN(terms) as tf.Scalar;
+  }
+
+  train(batch: Batch, info: StepInfo): void {
+    let preds: Record<string, tf.Tensor> = {};
+    const loss = this.updater.minimize(() => {
+      const { outputs, activityLoss } = this.model.forward(batch.x, {
+        training: true,
+        seed: info.seed,
+      });
+      preds = Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, tf.keep(v)]));
+      return tf.addN([
+        this.totalLoss(batch, outputs),
+        this.model.regularizationLoss(),
+        activityLoss,
+      ]) as tf.Scalar;
+    }, info);
+    this.loss.add(loss, batch.size);
+    for (const { output, metric } of this.metrics)
+      metric.update(batch.y[output] as tf.Tensor, preds[output] as tf.Tensor);
+    tf.dispose(Object.values(preds));
+  }
+
+  validate(batch: Batch): void {
+    this.validated = true;
+    tf.tidy(() => {
+      const { outputs } = this.model.forward(batch.x);
+      const loss = tf.add(this.totalLoss(batch, outputs), this.model.regularizationLoss());
+      this.valLoss.add(loss.dataSync()[0] as number, batch.size);
+      for (const { output, metric } of this.valMetrics)
+        metric.update(batch.y[output] as tf.Tensor, outputs[output] as tf.Tensor);
+    });
+  }
+
+  logs(): Record<string, number> {
+    const out: Record<string, number> = { loss: this.loss.value };
+    for (const { key, metric } of this.metrics) out[key] = metric.result();
+    if (this.validated) {
+      out.valLoss = this.valLoss.value;
+      for (const { key, metric } of this.valMetrics) out[valKey(key)] = metric.result();
+    }
+    return out;
+  }
+
+  slots(): Record<string, tf.Tensor> {
+    return this.updater.optimizer.state();
+  }
+
+  loadSlots(slots: Record<string, tf.Tensor>): void {
+    this.updater.optimizer.loadState(slots);
+  }
+
+  resetLogs(): void {
+    this.loss = new Mean();
+    this.valLoss = new Mean();
+    this.validated = false;
+    for (const { metric } of [...this.metrics, ...this.valMetrics]) metric.reset();
+  }
+}
