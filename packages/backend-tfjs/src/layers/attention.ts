@@ -1,14 +1,20 @@
-import type { LayerImpl } from './kind.js';
-import { notYet } from './not-yet.js';
+import { additiveAttention, attention } from './attention/dot.js';
+import { multiHeadAttention } from './attention/mha.js';
+import {
+  positionEmbedding,
+  sinusoidalPositionEncoding,
+  tokenAndPositionEmbedding,
+} from './attention/position.js';
+import { transformerDecoder, transformerEncoder } from './attention/transformer.js';
 
 /** The attention family on tfjs. */
 export const attentionImpls = {
-  attention: notYet as LayerImpl<'attention'>,
-  additiveAttention: notYet as LayerImpl<'additiveAttention'>,
-  multiHeadAttention: notYet as LayerImpl<'multiHeadAttention'>,
-  positionEmbedding: notYet as LayerImpl<'positionEmbedding'>,
-  sinusoidalPositionEncoding: notYet as LayerImpl<'sinusoidalPositionEncoding'>,
-  tokenAndPositionEmbedding: notYet as LayerImpl<'tokenAndPositionEmbedding'>,
-  transformerEncoder: notYet as LayerImpl<'transformerEncoder'>,
-  transformerDecoder: notYet as LayerImpl<'transformerDecoder'>,
+  attention,
+  additiveAttention,
+  multiHeadAttention,
+  positionEmbedding,
+  sinusoidalPositionEncoding,
+  tokenAndPositionEmbedding,
+  transformerEncoder,
+  transformerDecoder,
 };

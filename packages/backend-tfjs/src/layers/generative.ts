@@ -1,8 +1,32 @@
+import { tf } from '../tf.js';
 import type { LayerImpl } from './kind.js';
-import { notYet } from './not-yet.js';
+import { drawSeed, normalNoise } from './noise.js';
+
+/**
+ * z = zMean + exp(0.5 · zLogVar) · eps, eps ~ N(0, 1). It samples in inference too, like the
+ * Keras VAE example's Sampling layer (the spec's doc names no training-only behavior); a seeded
+ * pass draws the same eps every time, and feeding zMean downstream gives the mean decoding.
+ */
+const sampling: LayerImpl<'sampling'> = {
+  apply(c, inputs, ctx) {
+    const [mean, logVar] = inputs as [tf.Tensor, tf.Tensor];
+    const seed = drawSeed(ctx, c.seed);
+    return tf.tidy(() => {
+      const eps = normalNoise(mean.shape, seed);
+      return tf.add(mean, tf.mul(tf.exp(tf.mul(0.5, logVar)), eps));
+    });
+  },
+};
+
+/** Keras's GaussianNoise: x + N(0, stddev²) while training, the identity at inference. */
+const gaussianNoise: LayerImpl<'gaussianNoise'> = {
+  apply(c, inputs, ctx) {
+    const x = inputs[0] as tf.Tensor;
+    if (!ctx.training || c.stddev === 0) return x;
+    const seed = drawSeed(ctx, c.seed);
+    return tf.tidy(() => tf.add(x, tf.mul(c.stddev, normalNoise(x.shape, seed))));
+  },
+};
 
 /** The generative family on tfjs. */
-export const generativeImpls = {
-  sampling: notYet as LayerImpl<'sampling'>,
-  gaussianNoise: notYet as LayerImpl<'gaussianNoise'>,
-};
+export const generativeImpls = { sampling, gaussianNoise };

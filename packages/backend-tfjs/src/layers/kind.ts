@@ -16,6 +16,8 @@ export interface WeightPolicy {
   initializer: Initializer;
   regularizer?: Regularizer | undefined;
   constraint?: Constraint | undefined;
+  /** Initial values no single initializer expresses (LSTM's unit forget bias); wins over it. */
+  values?(shape: readonly number[], seed: number): Float32Array;
 }
 
 /** What a layer sees while it is applied. */

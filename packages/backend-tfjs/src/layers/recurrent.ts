@@ -1,10 +1,10 @@
-import type { LayerImpl } from './kind.js';
-import { notYet } from './not-yet.js';
+import { bidirectional } from './recurrent/bidirectional.js';
+import { cellImpls } from './recurrent/cells.js';
 
-/** The recurrent family on tfjs. */
+/** The recurrent family on tfjs (the cells in recurrent/cells.ts, the time loop in loop.ts). */
 export const recurrentImpls = {
-  simpleRnn: notYet as LayerImpl<'simpleRnn'>,
-  lstm: notYet as LayerImpl<'lstm'>,
-  gru: notYet as LayerImpl<'gru'>,
-  bidirectional: notYet as LayerImpl<'bidirectional'>,
+  simpleRnn: cellImpls.simpleRnn,
+  lstm: cellImpls.lstm,
+  gru: cellImpls.gru,
+  bidirectional,
 };

@@ -55,9 +55,11 @@ export function buildModel(spec: unknown, options: BuildOptions = {}): NetspecMo
         ? impl.weight(node.layer as never, param.name)
         : defaultWeightPolicy(node.layer, param.name);
       const stored = file?.tensors.get(param.path);
+      const paramSeed = deriveSeed(seed, param.path);
       const values = stored
         ? tensorToFloat32(stored)
-        : initialValues(policy.initializer, param.shape, deriveSeed(seed, param.path));
+        : (policy.values?.(param.shape, paramSeed) ??
+          initialValues(policy.initializer, param.shape, paramSeed));
       // Unnamed: tfjs variable names are global, and two models may share weight paths.
       const initial = tf.tensor(values, param.shape, 'float32');
       const variable = tf.variable(initial, param.trainable);

@@ -1,6 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readSafetensors, tensorToFloat32, tensorToTypedArray, writeSafetensors } from '@netspec/spec';
+import {
+  readSafetensors,
+  tensorToFloat32,
+  tensorToTypedArray,
+  writeSafetensors,
+} from '@netspec/spec';
 import { writeFileAtomic } from '../io/atomic.js';
 import { loadWeights, saveWeights } from '../model/build.js';
 import type { NetspecModel } from '../model/model.js';

@@ -1,17 +1,26 @@
-import { describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadMnist } from '../data/mnist.js';
+import { describe, expect, it } from 'vitest';
 import { slice } from '../data/dataset.js';
+import { loadMnist } from '../data/mnist.js';
 import { buildModel, saveWeights } from '../model/build.js';
-import { train } from './fit.js';
 import { evaluate } from './evaluate.js';
+import { train } from './fit.js';
 
 const mnist = loadMnist({ split: 'train', limit: 600 });
 const flat = {
   ...mnist,
-  x: { x: { ...(mnist.x[Object.keys(mnist.x)[0] as string] as never as { data: Float32Array; shape: number[]; dtype: 'float32' }), shape: [600, 784] } },
+  x: {
+    x: {
+      ...(mnist.x[Object.keys(mnist.x)[0] as string] as never as {
+        data: Float32Array;
+        shape: number[];
+        dtype: 'float32';
+      }),
+      shape: [600, 784],
+    },
+  },
 };
 
 const mlp = (training: Record<string, unknown> = {}) => ({
@@ -46,14 +55,22 @@ describe('train (fit recipe) on real MNIST digits', () => {
   it('lowers the loss and learns beyond chance, logging every epoch', async () => {
     const model = buildModel(mlp({ validationSplit: 0.2 }), { seed: 1 });
     const batches: number[] = [];
-    const { history } = await train(model, flat, { onBatch: (e) => batches.push(e.logs.loss as number) });
+    const { history } = await train(model, flat, {
+      onBatch: (e) => batches.push(e.logs.loss as number),
+    });
     expect(history).toHaveLength(3);
     expect(batches).toHaveLength(3 * Math.ceil(480 / 50));
     const [first, last] = [history[0], history[2]] as Record<string, number>[];
     expect(last?.loss).toBeLessThan(first?.loss as number);
     expect(last?.valAccuracy).toBeGreaterThan(0.6);
-    expect(Object.keys(last ?? {})).toEqual(expect.arrayContaining(['loss', 'accuracy', 'valLoss', 'valAccuracy']));
-    const test = evaluate(model, { ...flat, ...slice(flat, 480, 600), x: { x: { ...(flat.x.x), data: flat.x.x.data.subarray(480 * 784), shape: [120, 784] } } });
+    expect(Object.keys(last ?? {})).toEqual(
+      expect.arrayContaining(['loss', 'accuracy', 'valLoss', 'valAccuracy']),
+    );
+    const test = evaluate(model, {
+      ...flat,
+      ...slice(flat, 480, 600),
+      x: { x: { ...flat.x.x, data: flat.x.x.data.subarray(480 * 784), shape: [120, 784] } },
+    });
     expect(test.accuracy).toBeCloseTo(last?.valAccuracy as number, 6);
     model.dispose();
   });

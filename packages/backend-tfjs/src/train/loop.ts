@@ -3,6 +3,7 @@ import { deriveSeed, Rng } from '../random.js';
 import type { tf } from '../tf.js';
 import { EarlyStopper, type EarlyStoppingState } from './early-stopping.js';
 import { type Batch, disposeBatch, type Examples, makeBatch } from './examples.js';
+import type { PlateauState } from './schedules.js';
 
 /** What the loop tells a step besides the batch. */
 export interface StepInfo {
@@ -28,9 +29,10 @@ export interface TrainingStep {
   loadSlots(slots: Record<string, tf.Tensor>): void;
 }
 
-/** reduceOnPlateau's contract with the loop. */
+/** reduceOnPlateau's contract with the loop; its state travels in checkpoints. */
 export interface PlateauSchedule {
-  learningRate: number;
+  readonly learningRate: number;
+  state: PlateauState;
   update(logs: Record<string, number>): number;
 }
 
@@ -66,7 +68,7 @@ export interface LoopState {
   step: number;
   history: EpochLogs[];
   earlyStopping?: EarlyStoppingState | undefined;
-  learningRate?: number | undefined;
+  plateau?: PlateauState | undefined;
   done: boolean;
 }
 
@@ -135,7 +137,7 @@ export async function runLoop(
   const state = o.resume ? structuredClone(o.resume) : initialState();
   const stopper = o.earlyStopping ? new EarlyStopper(o.earlyStopping) : undefined;
   if (stopper && state.earlyStopping) stopper.state = { ...state.earlyStopping };
-  if (o.plateau && state.learningRate !== undefined) o.plateau.learningRate = state.learningRate;
+  if (o.plateau && state.plateau) o.plateau.state = { ...state.plateau };
   const batches = Math.ceil(data.size / o.batchSize);
   while (!state.done && state.epoch < o.epochs) {
     const order = epochOrder(data.size, o.seed, state.epoch, o.shuffle);
@@ -180,7 +182,10 @@ export async function runLoop(
     const seconds = (performance.now() - started) / 1000;
     state.history.push({ epoch: state.epoch, ...logs, seconds });
     o.onEpoch?.({ epoch: state.epoch, epochs: o.epochs, logs, seconds });
-    if (o.plateau) state.learningRate = o.plateau.update(logs);
+    if (o.plateau) {
+      o.plateau.update(logs);
+      state.plateau = { ...o.plateau.state };
+    }
     if (stopper) {
       const { best, stop } = stopper.update(state.epoch, logs);
       state.earlyStopping = { ...stopper.state };

@@ -347,9 +347,12 @@ function scheduleIssues(s: Schedule, path: (string | number)[]): TrainingIssue[]
 function optimizerIssues(o: Optimizer): TrainingIssue[] {
   if (typeof o === 'string') return [];
   const out: TrainingIssue[] = [];
-  if (o.clipNorm !== undefined && o.globalClipNorm !== undefined) {
-    const message = 'expected clipNorm or globalClipNorm, not both (Keras allows one)';
-    out.push({ path: ['optimizer', 'globalClipNorm'], message });
+  const set = (['clipValue', 'clipNorm', 'globalClipNorm'] as const).filter(
+    (k) => o[k] !== undefined,
+  );
+  if (set.length > 1) {
+    const message = `expected one of clipValue, clipNorm and globalClipNorm (Keras allows one), got ${set.join(' and ')}`;
+    out.push({ path: ['optimizer', set[1] as string], message });
   }
   if (typeof o.learningRate === 'object')
     out.push(...scheduleIssues(o.learningRate, ['optimizer', 'learningRate']));
