@@ -1,6 +1,4 @@
-import { tf } from '../tf.js';
 // After tf.js: tfjs-core's node build must create the engine before this ESM copy loads.
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { describe, expect, it } from 'vitest';
 import { layerModel, run } from '../test-utils/layer.js';
 import {
@@ -19,6 +17,7 @@ import {
   samePads,
   setWeight,
 } from '../test-utils/reference.js';
+import { tf } from '../tf.js';
 
 const TOL = 1e-5;
 

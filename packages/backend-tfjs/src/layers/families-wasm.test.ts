@@ -1,12 +1,12 @@
 // The normalization, recurrent, generative and block layers on wasm against cpu, forward and
 // backward in training mode: every op they use must exist, and agree, on both engines.
-import { tf } from '../tf.js';
+
 // After tf.js: tfjs-core's node build must create the engine before this ESM copy loads.
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useEngine } from '../engine.js';
 import { randomValues, wasmVsCpu } from '../kernels/cross-backend.js';
 import { layerModel } from '../test-utils/layer.js';
+import { tf } from '../tf.js';
 
 const CASES: [Record<string, unknown>, number[]][] = [
   [

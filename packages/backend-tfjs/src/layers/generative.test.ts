@@ -1,11 +1,10 @@
-import { tf } from '../tf.js';
 // Training registers tfjs's gradients; this test differentiates through the layers directly.
 // After tf.js: tfjs-core's node build must create the engine before this ESM copy loads.
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { describe, expect, it } from 'vitest';
 import type { NetspecModel } from '../model/model.js';
 import { Rng } from '../random.js';
 import { layerModel, maxAbsDiff, run } from '../test-utils/layer.js';
+import { tf } from '../tf.js';
 
 // Noise cannot be predicted, so the tests recover it (eps = (z - mean) / sigma) and check the
 // formulas around it by hand, its statistics, and its seeding.

@@ -1,12 +1,11 @@
-import { tf } from '../tf.js';
 // Training registers tfjs's gradients; this test differentiates through the layers directly.
 // After tf.js: tfjs-core's node build must create the engine before this ESM copy loads.
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { describe, expect, it } from 'vitest';
 import { buildModel } from '../model/build.js';
 import type { NetspecModel } from '../model/model.js';
 import { Rng } from '../random.js';
 import { layerModel, run, weightOf } from '../test-utils/layer.js';
+import { tf } from '../tf.js';
 
 // Expected values are plain-JS loops in float64 over the model's own weights (formulas in the
 // comments), never the backend's output.

@@ -1,11 +1,10 @@
-import { tf } from '../tf.js';
 // Training registers tfjs's gradients; this test differentiates through the layers directly.
 // After tf.js: tfjs-core's node build must create the engine before this ESM copy loads.
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { describe, expect, it } from 'vitest';
 import type { NetspecModel } from '../model/model.js';
 import { deriveSeed, Rng } from '../random.js';
 import { layerModel, run } from '../test-utils/layer.js';
+import { tf } from '../tf.js';
 import { forgetBiasValues, type ValuesPolicy } from './recurrent/cells.js';
 import {
   inferredShapes,

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 // tf.ts registers no gradients yet; training code will, until then the test does.
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import type { NetspecModel } from '../../model/model.js';
 import { Rng } from '../../random.js';
 import {
