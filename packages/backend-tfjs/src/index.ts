@@ -1,3 +1,18 @@
+export * from './data/index.js';
+export {
+  ENGINE_ORDER,
+  type EngineAttempt,
+  EngineError,
+  type EngineInfo,
+  type EngineName,
+  type EngineProbe,
+  engine,
+  probeEngines,
+  useEngine,
+} from './engine.js';
+export { writeFileAtomic } from './io/atomic.js';
+export { imageGrid, writeImageGrid } from './io/png.js';
+export { registerWasmKernels } from './kernels/register.js';
 export { activate, gelu, softmax } from './layers/activations.js';
 export type { ApplyContext, ConfigOf, LayerImpl, LayerImpls, WeightPolicy } from './layers/kind.js';
 export { LAYER_IMPLS } from './layers/registry.js';
@@ -16,4 +31,29 @@ export {
   NetspecModel,
 } from './model/model.js';
 export { deriveSeed, Rng } from './random.js';
+export { AutoencoderStep, CausalLmStep, GanStep, recipeStep, VaeStep } from './recipes/index.js';
+export { type CrossValidation, crossValidate } from './recipes/kfold.js';
 export { tf } from './tf.js';
+export {
+  type CheckpointState,
+  loadCheckpoint,
+  RUN_FILES,
+  snapshotCheckpoint,
+  writeCheckpoint,
+} from './train/checkpoint.js';
+export { evaluate } from './train/evaluate.js';
+export type { Batch, Examples } from './train/examples.js';
+export { type TrainOptions, type TrainResult, train, trainingOf } from './train/fit.js';
+export type {
+  BatchEvent,
+  EpochEvent,
+  EpochLogs,
+  LoopState,
+  StepInfo,
+  TrainingStep,
+} from './train/loop.js';
+export { lossFunction, lossName } from './train/losses.js';
+export { createMetric, type StreamingMetric } from './train/metrics.js';
+export { createOptimizer, type NetspecOptimizer } from './train/optimizers.js';
+export { learningRateAt, ReduceOnPlateau } from './train/schedules.js';
+export { SupervisedStep, Updater } from './train/supervised.js';

@@ -77,9 +77,24 @@ const resnet: BenchModel = {
     name: 'resnet_small',
     inputs: [{ id: 'image', shape: [32, 32, 3] }],
     layers: [
-      { id: 'stem', type: 'conv2d', filters: 16, kernelSize: 3, padding: 'same', activation: 'relu' },
+      {
+        id: 'stem',
+        type: 'conv2d',
+        filters: 16,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+      },
       { id: 'stage1', type: 'block', block: 'res16', repeat: 2 },
-      { id: 'down', type: 'conv2d', filters: 32, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' },
+      {
+        id: 'down',
+        type: 'conv2d',
+        filters: 32,
+        kernelSize: 3,
+        strides: 2,
+        padding: 'same',
+        activation: 'relu',
+      },
       { id: 'stage2', type: 'block', block: 'res32', repeat: 2 },
       { id: 'pool', type: 'globalAvgPool2d' },
       { id: 'out', type: 'dense', units: 10, activation: 'softmax' },
@@ -115,7 +130,13 @@ const gpt: BenchModel = {
     name: 'gpt_small',
     inputs: [{ id: 'tokens', shape: [64], dtype: 'int32' }],
     layers: [
-      { id: 'embed', type: 'tokenAndPositionEmbedding', vocabularySize: 256, sequenceLength: 64, embeddingDim: 128 },
+      {
+        id: 'embed',
+        type: 'tokenAndPositionEmbedding',
+        vocabularySize: 256,
+        sequenceLength: 64,
+        embeddingDim: 128,
+      },
       { id: 'decoder', type: 'block', block: 'layer', repeat: 2 },
       { id: 'norm', type: 'layerNorm', epsilon: 1e-5 },
       { id: 'logits', type: 'dense', units: 256 },
@@ -123,7 +144,14 @@ const gpt: BenchModel = {
     blocks: {
       layer: {
         layers: [
-          { id: 'd', type: 'transformerDecoder', intermediateDim: 512, numHeads: 4, normalizeFirst: true, activation: 'gelu' },
+          {
+            id: 'd',
+            type: 'transformerDecoder',
+            intermediateDim: 512,
+            numHeads: 4,
+            normalizeFirst: true,
+            activation: 'gelu',
+          },
         ],
       },
     },

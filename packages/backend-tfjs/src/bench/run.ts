@@ -7,8 +7,8 @@ import { ENGINE_ORDER, EngineError, type EngineName, useEngine } from '../engine
 import { buildModel } from '../model/build.js';
 import { Rng } from '../random.js';
 import { tf } from '../tf.js';
-import { trainingOf } from '../train/fit.js';
 import { type Batch, disposeBatch } from '../train/examples.js';
+import { trainingOf } from '../train/fit.js';
 import { SupervisedStep } from '../train/supervised.js';
 import { BENCH_MODELS, type BenchModel } from './models.js';
 
@@ -28,11 +28,22 @@ function randomBatch(m: BenchModel, batchSize: number, rng: Rng): Batch {
   for (const input of m.inputs) {
     const size = batchSize * input.shape.reduce((a, b) => a * b, 1);
     x[input.name] = input.vocabulary
-      ? tf.tensor(Int32Array.from({ length: size }, () => rng.int(input.vocabulary as number)), [batchSize, ...input.shape], 'int32')
-      : tf.tensor(Float32Array.from({ length: size }, () => rng.next()), [batchSize, ...input.shape]);
+      ? tf.tensor(
+          Int32Array.from({ length: size }, () => rng.int(input.vocabulary as number)),
+          [batchSize, ...input.shape],
+          'int32',
+        )
+      : tf.tensor(
+          Float32Array.from({ length: size }, () => rng.next()),
+          [batchSize, ...input.shape],
+        );
   }
   const n = batchSize * m.target.shape.reduce((a, b) => a * b, 1);
-  const y = tf.tensor(Int32Array.from({ length: n }, () => rng.int(m.target.classes)), [batchSize, ...m.target.shape], 'int32');
+  const y = tf.tensor(
+    Int32Array.from({ length: n }, () => rng.int(m.target.classes)),
+    [batchSize, ...m.target.shape],
+    'int32',
+  );
   return { x, y: { out: y }, size: batchSize };
 }
 
@@ -77,7 +88,8 @@ async function main(): Promise<void> {
   });
   const engines = values.engines.split(',') as EngineName[];
   for (const e of engines)
-    if (!ENGINE_ORDER.includes(e)) throw new Error(`unknown engine "${e}"; expected ${ENGINE_ORDER.join(', ')}`);
+    if (!ENGINE_ORDER.includes(e))
+      throw new Error(`unknown engine "${e}"; expected ${ENGINE_ORDER.join(', ')}`);
   const models = BENCH_MODELS.filter((m) => values.models.split(',').includes(m.name));
   const results: Result[] = [];
   const unavailable: { engine: string; reason: string }[] = [];

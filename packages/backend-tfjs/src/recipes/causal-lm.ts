@@ -13,7 +13,9 @@ export class CausalLmStep extends SupervisedStep {
   constructor(model: NetspecModel, training: Training) {
     super(model, training);
     if (model.inputNames.length !== 1 || model.outputNames.length !== 1)
-      throw new Error('the causalLm recipe needs a model with one input (token ids) and one output');
+      throw new Error(
+        'the causalLm recipe needs a model with one input (token ids) and one output',
+      );
   }
 
   private shift(batch: Batch): Batch {

@@ -1,4 +1,4 @@
-import { type Loss, type Training } from '@netspec/spec';
+import type { Loss, Training } from '@netspec/spec';
 import type { NetspecModel } from '../model/model.js';
 import { deriveSeed } from '../random.js';
 import { tf } from '../tf.js';
@@ -41,7 +41,9 @@ export class GanStep implements TrainingStep {
     this.loss = lossFunction(training.loss as Loss);
     const latent = model.resolved.inputs.find((t) => t.name === g.input);
     if (!latent || latent.shape.some((s) => s === null))
-      throw new Error(`the gan generator input "${g.input}" must be a model input with a fixed shape`);
+      throw new Error(
+        `the gan generator input "${g.input}" must be a model input with a fixed shape`,
+      );
     this.latentShape = latent.shape as number[];
   }
 
@@ -60,8 +62,9 @@ export class GanStep implements TrainingStep {
 
   private judge(samples: tf.Tensor, training: boolean, seed: number): tf.Tensor {
     const { input, output } = this.recipe.discriminator;
-    return this.model.forward({ [input]: samples }, { training, seed, outputs: [output] })
-      .outputs[output] as tf.Tensor;
+    return this.model.forward({ [input]: samples }, { training, seed, outputs: [output] }).outputs[
+      output
+    ] as tf.Tensor;
   }
 
   private realSamples(batch: Batch): tf.Tensor {
@@ -71,7 +74,12 @@ export class GanStep implements TrainingStep {
   }
 
   /** Discriminator loss on real and fake samples, the Keras DCGAN example's way (one batch). */
-  private discriminatorLoss(real: tf.Tensor, fake: tf.Tensor, training: boolean, seed: number): tf.Scalar {
+  private discriminatorLoss(
+    real: tf.Tensor,
+    fake: tf.Tensor,
+    training: boolean,
+    seed: number,
+  ): tf.Scalar {
     const n = real.shape[0] as number;
     const logits = this.judge(tf.concat([fake, real], 0), training, seed);
     const labels = tf.concat([
@@ -94,7 +102,10 @@ export class GanStep implements TrainingStep {
     for (let k = 0; k < this.recipe.discriminatorSteps; k++) {
       const seed = deriveSeed(info.seed, 'd', k);
       const fake = tf.tidy(() => this.generate(this.latent(n, seed), true, seed));
-      dLoss = this.discriminator.minimize(() => this.discriminatorLoss(real, fake, true, seed), info);
+      dLoss = this.discriminator.minimize(
+        () => this.discriminatorLoss(real, fake, true, seed),
+        info,
+      );
       fake.dispose();
     }
     const seed = deriveSeed(info.seed, 'g');
@@ -110,7 +121,10 @@ export class GanStep implements TrainingStep {
       const z = this.latent(batch.size, 0);
       const d = this.discriminatorLoss(real, this.generate(z), false, 0);
       const g = this.generatorLoss(z, false, 0);
-      return { discriminatorLoss: d.dataSync()[0] as number, generatorLoss: g.dataSync()[0] as number };
+      return {
+        discriminatorLoss: d.dataSync()[0] as number,
+        generatorLoss: g.dataSync()[0] as number,
+      };
     });
     this.record('val', values, batch.size);
   }

@@ -1,10 +1,10 @@
 import { kFold } from '../data/dataset.js';
 import { buildModel } from '../model/build.js';
 import type { NetspecModel } from '../model/model.js';
+import type { tf } from '../tf.js';
 import { evaluate } from '../train/evaluate.js';
 import { type Examples, makeBatch } from '../train/examples.js';
 import { type TrainOptions, train } from '../train/fit.js';
-import { tf } from '../tf.js';
 
 export interface CrossValidation {
   /** Each fold's evaluation on its held-out part. */
@@ -20,7 +20,11 @@ function rows(data: Examples, indices: Int32Array): Examples {
   const arrays = (r: Record<string, tf.Tensor>) =>
     Object.fromEntries(
       Object.entries(r).map(([k, t]) => {
-        const out = { data: t.dataSync() as Float32Array | Int32Array, shape: t.shape, dtype: t.dtype as 'float32' | 'int32' };
+        const out = {
+          data: t.dataSync() as Float32Array | Int32Array,
+          shape: t.shape,
+          dtype: t.dtype as 'float32' | 'int32',
+        };
         t.dispose();
         return [k, out];
       }),
@@ -36,7 +40,10 @@ export async function crossValidate(
   spec: unknown,
   data: Examples,
   k: number,
-  options: TrainOptions & { seed?: number; onFold?: (fold: number, model: NetspecModel) => void } = {},
+  options: TrainOptions & {
+    seed?: number;
+    onFold?: (fold: number, model: NetspecModel) => void;
+  } = {},
 ): Promise<CrossValidation> {
   const seed = options.seed ?? 0;
   const folds: Record<string, number>[] = [];
@@ -51,11 +58,16 @@ export async function crossValidate(
     }
   }
   const keys = Object.keys(folds[0] ?? {});
-  const mean = Object.fromEntries(keys.map((key) => [key, folds.reduce((s, f) => s + (f[key] ?? 0), 0) / folds.length]));
+  const mean = Object.fromEntries(
+    keys.map((key) => [key, folds.reduce((s, f) => s + (f[key] ?? 0), 0) / folds.length]),
+  );
   const std = Object.fromEntries(
     keys.map((key) => {
       const m = mean[key] ?? 0;
-      return [key, Math.sqrt(folds.reduce((s, f) => s + ((f[key] ?? 0) - m) ** 2, 0) / folds.length)];
+      return [
+        key,
+        Math.sqrt(folds.reduce((s, f) => s + ((f[key] ?? 0) - m) ** 2, 0) / folds.length),
+      ];
     }),
   );
   return { folds, mean, std };

@@ -23,7 +23,9 @@ function reconstruction(loss: Loss, x: tf.Tensor, out: tf.Tensor): tf.Tensor {
     return tf.sum(nll, 1);
   }
   const p = tf.clipByValue(pred, 1e-7, 1 - 1e-7);
-  const nll = tf.neg(tf.add(tf.mul(target, tf.log(p)), tf.mul(tf.sub(1, target), tf.log1p(tf.neg(p)))));
+  const nll = tf.neg(
+    tf.add(tf.mul(target, tf.log(p)), tf.mul(tf.sub(1, target), tf.log1p(tf.neg(p)))),
+  );
   return tf.sum(nll, 1);
 }
 
@@ -48,7 +50,9 @@ export class VaeStep implements TrainingStep {
     readonly recipe: VaeRecipe,
   ) {
     if (model.inputNames.length !== 1 || model.outputNames.length !== 1)
-      throw new Error('the vae recipe needs a model with one input and one output (the reconstruction)');
+      throw new Error(
+        'the vae recipe needs a model with one input and one output (the reconstruction)',
+      );
     this.updater = new Updater(training.optimizer, model.trainableVariables(), model);
   }
 
@@ -65,9 +69,14 @@ export class VaeStep implements TrainingStep {
     const eps = tf.randomNormal(m.shape, 0, 1, 'float32', deriveSeed(seed, 'vae.eps'));
     // z = mean + sigma * eps, sigma = exp(logVar / 2)
     const z = tf.add(m, tf.mul(tf.exp(tf.mul(0.5, lv)), eps));
-    const dec = this.model.forward({ ...batch.x, [latent]: z }, { training, seed, outputs: [output] });
+    const dec = this.model.forward(
+      { ...batch.x, [latent]: z },
+      { training, seed, outputs: [output] },
+    );
     const x = batch.x[input] as tf.Tensor;
-    const rec = tf.mean(reconstruction(this.training.loss as Loss, x, dec.outputs[output] as tf.Tensor));
+    const rec = tf.mean(
+      reconstruction(this.training.loss as Loss, x, dec.outputs[output] as tf.Tensor),
+    );
     const kl = tf.mean(klDivergence(m, lv));
     const loss = tf.add(rec, tf.mul(this.recipe.beta, kl));
     return [loss, rec, kl] as tf.Scalar[];

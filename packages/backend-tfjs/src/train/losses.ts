@@ -123,6 +123,14 @@ function smoothCategorical(t: tf.Tensor, s: number): tf.Tensor {
   return s > 0 ? tf.add(tf.mul(t, 1 - s), s / classes) : t;
 }
 
+/**
+ * One-hot float32 rows. tfjs-backend-wasm 4.22's OneHot ignores the dtype and writes int32 bits
+ * under a float32 label, so the cast is done separately.
+ */
+export function oneHotFloat(indices: tf.Tensor, depth: number): tf.Tensor {
+  return tf.cast(tf.oneHot(tf.cast(indices, 'int32'), depth), 'float32');
+}
+
 /** Integer labels ([B], [B, 1], [B, T]) as one-hot rows matching `p`'s last axis. */
 export function sparseToOneHot(t: tf.Tensor, p: tf.Tensor): tf.Tensor {
   // Keras squeezes a trailing 1 when labels have the predictions' rank.
@@ -132,7 +140,7 @@ export function sparseToOneHot(t: tf.Tensor, p: tf.Tensor): tf.Tensor {
       `expected integer labels of shape [${p.shape.slice(0, -1)}] for predictions of shape [${p.shape}], got [${t.shape}]`,
     );
   const classes = p.shape[p.rank - 1] ?? 1;
-  return tf.oneHot(tf.cast(labels, 'int32'), classes, 1, 0, 'float32');
+  return oneHotFloat(labels, classes);
 }
 
 /** log(softmax(x)) along the last axis, shifted by the max so exp never overflows. */

@@ -14,7 +14,13 @@ import {
   readBack,
   recallMetric,
 } from './confusion-metrics.js';
-import { alignLeft, categoricalCrossentropy, sameRank, sparseToOneHot } from './losses.js';
+import {
+  alignLeft,
+  categoricalCrossentropy,
+  oneHotFloat,
+  sameRank,
+  sparseToOneHot,
+} from './losses.js';
 
 /**
  * A Keras-style streaming metric: `update` per batch (one small read-back), `result` over every
@@ -116,7 +122,7 @@ export function sparseCategoricalAccuracy(yTrue: tf.Tensor, p: tf.Tensor): tf.Te
 export function topKAccuracy(t: tf.Tensor, p: tf.Tensor, k: number, sparse: boolean): tf.Tensor {
   const hot = sparse
     ? sparseToOneHot(t, p)
-    : tf.oneHot(tf.argMax(t, -1), p.shape[p.rank - 1] ?? 1, 1, 0, 'float32');
+    : oneHotFloat(tf.argMax(t, -1), p.shape[p.rank - 1] ?? 1);
   const target = tf.sum(tf.mul(hot, p), -1, true);
   const higher = tf.sum(tf.cast(tf.greater(p, target), 'float32'), -1);
   return tf.cast(tf.less(higher, k), 'float32');

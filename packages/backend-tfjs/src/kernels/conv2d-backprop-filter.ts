@@ -1,0 +1,68 @@
+import { tf } from '../tf.js';
+import { composedKernel, cropTo, pair, tapPadding } from './compose.js';
+
+type Pad = tf.Conv2DBackpropFilterAttrs['pad'];
+type Rounding = tf.Conv2DBackpropFilterAttrs['dimRoundingMode'];
+
+/** Conv2DBackpropFilter's attributes; `dilations` is not in tfjs's type but is honoured. */
+export interface Conv2DFilterGradAttrs extends tf.Conv2DBackpropFilterAttrs {
+  dilations?: number | [number, number];
+}
+
+/**
+ * The filter gradient of a 2-D convolution (NHWC), built from one forward convolution:
+ *   dW[kh,kw,ci,co] = sum_{b,oh,ow} x[b, oh*s + kh*d - pad, ow*s + kw*d - pad, ci] * dy[b,oh,ow,co]
+ * is a convolution of x^T [ci, H, W, b] (batch contracted like channels) with dy^T
+ * [oh, ow, b, co] as the filter, where the forward stride becomes the dilation and the forward
+ * dilation the stride; its output [ci, >=kh, >=kw, co] is cropped and transposed to the filter.
+ */
+export function conv2dFilterGrad(
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  filterShape: [number, number, number, number],
+  strides: number | [number, number],
+  pad: Pad,
+  dilations: number | [number, number] = 1,
+  dimRoundingMode?: Rounding,
+): tf.Tensor4D {
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape,
+    filterShape,
+    strides,
+    dilations,
+    pad,
+    dimRoundingMode,
+  );
+  const [kh, kw, ci, co] = filterShape;
+  const xT = tf.transpose(x, [3, 1, 2, 0]);
+  const dyT = tf.transpose(dy, [1, 2, 0, 3]);
+  const padding = tapPadding(info);
+  const strideAsDilation = pair(strides);
+  const dilationAsStride = pair(dilations);
+  const g = tf.conv2d(xT, dyT, dilationAsStride, padding, 'NHWC', strideAsDilation);
+  const cropped = cropTo(g, kh, kw);
+  if (cropped.shape[0] !== ci || cropped.shape[3] !== co)
+    throw new Error(`Conv2DBackpropFilter: got ${cropped.shape}, expected ${filterShape}`);
+  return tf.transpose(cropped, [1, 2, 0, 3]);
+}
+
+/** NCHW inputs as NHWC: the filter gradient does not depend on the layout. */
+const toNHWC = (t: tf.Tensor, format: string): tf.Tensor4D =>
+  (format === 'NCHW' ? tf.transpose(t, [0, 2, 3, 1]) : t) as tf.Tensor4D;
+
+/** NCHW explicit padding [[0,0],[0,0],rows,cols] in NHWC order [[0,0],rows,cols,[0,0]]. */
+const padToNHWC = (pad: Pad, format: string): Pad =>
+  format === 'NCHW' && Array.isArray(pad) ? [pad[0], pad[2], pad[3], pad[1]] : pad;
+
+export const conv2dBackpropFilterKernel = composedKernel<Conv2DFilterGradAttrs>(
+  ({ x, dy }, attrs) =>
+    conv2dFilterGrad(
+      toNHWC(x as tf.Tensor, attrs.dataFormat),
+      toNHWC(dy as tf.Tensor, attrs.dataFormat),
+      attrs.filterShape,
+      attrs.strides,
+      padToNHWC(attrs.pad, attrs.dataFormat),
+      attrs.dilations,
+      attrs.dimRoundingMode,
+    ),
+);

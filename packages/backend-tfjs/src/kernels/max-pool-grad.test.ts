@@ -1,0 +1,115 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useEngine } from '../engine.js';
+import { Rng } from '../random.js';
+import { tf } from '../tf.js';
+import { randomValues, relativeError, runOn } from './cross-backend.js';
+
+type Shape4 = [number, number, number, number];
+type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
+
+interface Case {
+  x: Shape4;
+  filterSize: [number, number];
+  strides: [number, number];
+  pad: Pad;
+  round?: 'floor' | 'ceil' | 'round';
+  /** Values rounded to multiples of 0.5: many ties, which go to the first maximum. */
+  ties?: boolean;
+}
+
+const TOLERANCE = 1e-4;
+
+function cases(count: number, seed: number): Case[] {
+  const rng = new Rng(seed);
+  const pick = <T>(xs: T[]): T => xs[rng.int(xs.length)] as T;
+  const out: Case[] = [];
+  while (out.length < count) {
+    const filterSize: [number, number] = [1 + rng.int(4), 1 + rng.int(4)];
+    const strides: [number, number] = [1 + rng.int(3), 1 + rng.int(3)];
+    const x: Shape4 = [pick([1, 2, 3]), 3 + rng.int(8), 3 + rng.int(8), 1 + rng.int(8)];
+    const side = () => rng.int(2);
+    const pad = pick<Pad>([
+      'same',
+      'valid',
+      side(),
+      [
+        [0, 0],
+        [side(), side()],
+        [side(), side()],
+        [0, 0],
+      ],
+    ]);
+    const round =
+      typeof pad === 'number' ? pick([undefined, 'floor', 'round'] as const) : undefined;
+    const c: Case = {
+      x,
+      filterSize,
+      strides,
+      pad,
+      ...(round ? { round } : {}),
+      ties: out.length % 4 === 3,
+    };
+    if (info(c).outShape.every((n) => n > 0)) out.push(c);
+  }
+  return out;
+}
+
+const info = (c: Case) =>
+  tf.backend_util.computePool2DInfo(c.x, c.filterSize, c.strides, 1, c.pad, c.round);
+
+function input(c: Case, seed: number): tf.Tensor4D {
+  const values = randomValues(tf.util.sizeFromShape(c.x), seed);
+  return tf.tensor4d(c.ties ? values.map((v) => Math.round(v * 2) / 2) : values, c.x);
+}
+
+/**
+ * MaxPoolGrad of `c` on the current backend. Both kernels find the maxima in the input and
+ * ignore `output`, so dy stands in for it: wasm's forward MaxPool overruns its output buffer
+ * with explicit padding, and with number padding on non-square windows.
+ */
+function grad(c: Case, seed: number): tf.Tensor {
+  const x = input(c, seed);
+  const attrs = {
+    filterSize: c.filterSize,
+    strides: c.strides,
+    pad: c.pad,
+    dimRoundingMode: c.round,
+  };
+  const outShape = info(c).outShape;
+  const dy = tf.tensor(randomValues(tf.util.sizeFromShape(outShape), seed + 1), outShape);
+  return tf
+    .engine()
+    .runKernel(tf.MaxPoolGrad, { dy, input: x, output: dy }, attrs as never) as tf.Tensor;
+}
+
+describe('MaxPoolGrad on wasm', () => {
+  beforeAll(async () => {
+    await useEngine('wasm');
+  });
+
+  it('matches the cpu kernel, windows of negative values and ties included', async () => {
+    for (const [i, c] of cases(60, 17).entries()) {
+      const cpu = await runOn('cpu', () => grad(c, i));
+      const wasm = await runOn('wasm', () => grad(c, i));
+      expect(
+        relativeError(wasm[0] as never, cpu[0] as never),
+        JSON.stringify(c),
+      ).toBeLessThanOrEqual(TOLERANCE);
+    }
+  });
+
+  it('routes the gradient of an all-negative window (tfjs-backend-wasm 4.22 drops it)', async () => {
+    const [g] = await runOn('wasm', () => {
+      const x = tf.tensor4d([-3, -1, -2, -4], [1, 2, 2, 1]);
+      const y = tf.maxPool(x, 2, 2, 'valid');
+      return tf
+        .engine()
+        .runKernel(
+          tf.MaxPoolGrad,
+          { dy: tf.onesLike(y), input: x, output: y },
+          { filterSize: 2, strides: 2, pad: 'valid' },
+        ) as tf.Tensor;
+    });
+    expect(g?.values).toEqual([0, 1, 0, 0]);
+  });
+});
