@@ -1,7 +1,6 @@
 // A GAN on MNIST (one spec holding generator and discriminator, the `gan` recipe), judged by a
 // trained LeNet-5: mean top-1 confidence on 1,000 samples and which digits appear; a PNG grid.
 // node dist/examples/gan-mnist.js --judge runs/lenet-mnist [--engine wasm] [--epochs 30]
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadMnist } from '../data/mnist.js';
 import { writeImageGrid } from '../io/png.js';
@@ -10,6 +9,7 @@ import { GanStep } from '../recipes/gan.js';
 import { tf } from '../tf.js';
 import { train } from '../train/fit.js';
 import { progress, setUp, writeResult } from './common.js';
+import { judgeSamples } from './judge.js';
 
 export const gan = (epochs: number) => ({
   specVersion: 1,
@@ -67,20 +67,9 @@ await train(
 );
 const seconds = (performance.now() - started) / 1000;
 
-const judgeSpec = JSON.parse(await readFile(join(judgeDir, 'spec.json'), 'utf8'));
-const judge = buildModel(judgeSpec, {
-  weights: new Uint8Array(await readFile(join(judgeDir, 'weights.safetensors'))),
-});
-const step = new GanStep(
-  model,
-  gan(epochs).training as never,
-  gan(epochs).training.recipe as never,
-);
+const step = new GanStep(model, gan(epochs).training as never, gan(epochs).training.recipe as never);
 const samples = step.generate(tf.randomNormal([1000, 64], 0, 1, 'float32', 11));
-const probs = judge.predict(samples)[0] as tf.Tensor;
-const confidence = tf.mean(tf.max(probs, -1)).dataSync()[0] as number;
-const digits = Array.from(tf.argMax(probs, -1).dataSync());
-const counts = Array.from({ length: 10 }, (_, d) => digits.filter((x) => x === d).length);
+const verdict = await judgeSamples(judgeDir, samples);
 await writeImageGrid(
   join(args.out, 'samples.png'),
   samples.dataSync() as Float32Array,
@@ -93,8 +82,6 @@ await writeResult(args.out, {
   epochs,
   trainingSeconds: Math.round(seconds),
   judge: judgeDir,
-  meanTopConfidence: confidence,
-  digitCounts: counts,
-  allDigitsPresent: counts.every((c) => c > 0),
+  ...verdict,
   samples: 'samples.png',
 });
