@@ -47,8 +47,11 @@ function randomBatch(m: BenchModel, batchSize: number, rng: Rng): Batch {
   return { x, y: { out: y }, size: batchSize };
 }
 
-/** Trains `m` for at least `seconds` (and 3 steps) after 2 warm-up steps. */
-function measure(engine: EngineName, m: BenchModel, seconds: number): Result {
+/**
+ * Trains `m` for at least `seconds` and `minSteps` steps after `minSteps - 1` warm-up steps
+ * (the cpu engine takes seconds to minutes per step, so it gets one of each).
+ */
+function measure(engine: EngineName, m: BenchModel, seconds: number, minSteps: number): Result {
   const model = buildModel(m.spec, { seed: 1 });
   const training = trainingOf(model);
   const step = new SupervisedStep(model, training);
@@ -57,11 +60,11 @@ function measure(engine: EngineName, m: BenchModel, seconds: number): Result {
   const batch = randomBatch(m, training.batchSize, rng);
   batch.y = { [output]: batch.y.out as tf.Tensor };
   const run = (i: number) => step.train(batch, { step: i, seed: i });
-  run(0);
-  run(1);
+  const warmUp = Math.max(1, minSteps - 1);
+  for (let i = 0; i < warmUp; i++) run(i);
   let steps = 0;
   const started = performance.now();
-  while (steps < 3 || performance.now() - started < seconds * 1000) run(2 + steps++);
+  while (steps < minSteps || performance.now() - started < seconds * 1000) run(warmUp + steps++);
   const elapsed = (performance.now() - started) / 1000;
   disposeBatch(batch);
   model.dispose();
@@ -104,7 +107,7 @@ async function main(): Promise<void> {
     // The cpu backend is ~100x slower: a short measurement says as much.
     const seconds = Number(name === 'cpu' ? values['cpu-seconds'] : values.seconds);
     for (const m of models) {
-      const r = measure(name, m, seconds);
+      const r = measure(name, m, seconds, name === 'cpu' ? 1 : 3);
       results.push(r);
       process.stderr.write(`${name} ${m.name}: ${r.samplesPerSecond.toFixed(1)} samples/s\n`);
     }
