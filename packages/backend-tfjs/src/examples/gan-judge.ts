@@ -8,7 +8,11 @@ import { judgeSamples } from './judge.js';
 
 const [ganDir = 'runs/gan-mnist', judgeDir = 'runs/lenet-mnist'] = process.argv.slice(2);
 const spec = JSON.parse(await readFile(join(ganDir, 'spec.json'), 'utf8'));
-const model = buildModel(spec, { weights: new Uint8Array(await readFile(join(ganDir, 'weights.safetensors'))) });
+const model = buildModel(spec, {
+  weights: new Uint8Array(await readFile(join(ganDir, 'weights.safetensors'))),
+});
 const step = new GanStep(model, spec.training, spec.training.recipe);
-const samples = step.generate(tf.randomNormal([1000, spec.inputs[0].shape[0]], 0, 1, 'float32', 11));
+const samples = step.generate(
+  tf.randomNormal([1000, spec.inputs[0].shape[0]], 0, 1, 'float32', 11),
+);
 process.stdout.write(`${JSON.stringify(await judgeSamples(judgeDir, samples))}\n`);

@@ -67,7 +67,11 @@ await train(
 );
 const seconds = (performance.now() - started) / 1000;
 
-const step = new GanStep(model, gan(epochs).training as never, gan(epochs).training.recipe as never);
+const step = new GanStep(
+  model,
+  gan(epochs).training as never,
+  gan(epochs).training.recipe as never,
+);
 const samples = step.generate(tf.randomNormal([1000, 64], 0, 1, 'float32', 11));
 const verdict = await judgeSamples(judgeDir, samples);
 await writeImageGrid(
