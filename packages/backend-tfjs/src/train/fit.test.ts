@@ -120,3 +120,50 @@ describe('train (fit recipe) on real MNIST digits', () => {
     expect(result.history.length).toBeLessThan(5);
   });
 });
+
+describe('class weights', () => {
+  it('weight each sample by its class in training, not in validation (Keras)', async () => {
+    const { SupervisedStep, classWeights } = await import('./supervised.js');
+    const { tf } = await import('../tf.js');
+    // sparse labels [2, 0, 1] with weights {0: 0.5, 2: 3} and class 1 unlisted (weight 1)
+    const w = classWeights(tf.tensor1d([2, 0, 1], 'int32'), { '0': 0.5, '2': 3 });
+    expect(Array.from(w.dataSync())).toEqual([3, 0.5, 1]);
+    const oneHot = classWeights(
+      tf.tensor2d([
+        [0, 0, 1],
+        [1, 0, 0],
+      ]),
+      { '0': 0.5, '2': 3 },
+    );
+    expect(Array.from(oneHot.dataSync())).toEqual([3, 0.5]);
+
+    const spec = (classWeight?: Record<string, number>) =>
+      mlp({
+        optimizer: { type: 'sgd', learningRate: 1e-9 },
+        ...(classWeight ? { classWeight } : {}),
+      });
+    const lossOf = (classWeight?: Record<string, number>) => {
+      const model = buildModel(spec(classWeight), { seed: 1 });
+      const step = new SupervisedStep(model, model.resolved.spec.training as never);
+      const x = tf.tensor2d(flat.x.x.data.subarray(0, 50 * 784), [50, 784]);
+      const label = flat.y[Object.keys(flat.y)[0] as string] as { data: Int32Array };
+      const batch = {
+        x: { x },
+        y: { out: tf.tensor1d(label.data.subarray(0, 50), 'int32') },
+        size: 50,
+      };
+      step.train(batch, { step: 0, seed: 0 });
+      step.validate(batch);
+      const logs = step.logs();
+      model.dispose();
+      return logs;
+    };
+    const plain = lossOf();
+    const doubled = lossOf(
+      Object.fromEntries(Array.from({ length: 10 }, (_, c) => [String(c), 2])),
+    );
+    // sum_over_batch_size: every weight 2 doubles the training loss; validation ignores them.
+    expect(doubled.loss).toBeCloseTo(2 * (plain.loss as number), 4);
+    expect(doubled.valLoss).toBeCloseTo(plain.valLoss as number, 4);
+  });
+});

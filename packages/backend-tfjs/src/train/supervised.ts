@@ -45,7 +45,7 @@ export function classWeights(y: tf.Tensor, weights: Record<string, number>): tf.
     // Labels beyond the table get weight 1, as Keras does for classes it is not given.
     const ids = tf.cast(labels, 'int32');
     const inTable = tf.less(ids, n);
-    const w = tf.gather(tf.tensor1d(table), tf.minimum(ids, n - 1));
+    const w = tf.gather(tf.tensor1d(table), tf.cast(tf.minimum(ids, n - 1), 'int32'));
     return tf.where(inTable, w, tf.onesLike(w));
   });
 }
@@ -114,11 +114,13 @@ export class SupervisedStep implements TrainingStep {
     this.updater = new Updater(training.optimizer, model.trainableVariables(), model);
   }
 
-  private totalLoss(batch: Batch, preds: Record<string, tf.Tensor>): tf.Scalar {
+  /** The weighted sum of the outputs' losses; class weights apply to training only (Keras). */
+  private totalLoss(batch: Batch, preds: Record<string, tf.Tensor>, training: boolean): tf.Scalar {
     const weights = this.training.lossWeights ?? {};
+    const classWeight = training ? this.training.classWeight : undefined;
     const terms = [...this.losses].map(([output, fn]) => {
       const y = batch.y[output] as tf.Tensor;
-      const sw = this.training.classWeight ? classWeights(y, this.training.classWeight) : undefined;
+      const sw = classWeight ? classWeights(y, classWeight) : undefined;
       return tf.mul(weights[output] ?? 1, fn(y, preds[output] as tf.Tensor, sw));
     });
     return tf.addN(terms) as tf.Scalar;
@@ -133,7 +135,7 @@ export class SupervisedStep implements TrainingStep {
       });
       preds = Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, tf.keep(v)]));
       return tf.addN([
-        this.totalLoss(batch, outputs),
+        this.totalLoss(batch, outputs, true),
         this.model.regularizationLoss(),
         activityLoss,
       ]) as tf.Scalar;
@@ -148,7 +150,7 @@ export class SupervisedStep implements TrainingStep {
     this.validated = true;
     tf.tidy(() => {
       const { outputs } = this.model.forward(batch.x);
-      const loss = tf.add(this.totalLoss(batch, outputs), this.model.regularizationLoss());
+      const loss = tf.add(this.totalLoss(batch, outputs, false), this.model.regularizationLoss());
       this.valLoss.add(loss.dataSync()[0] as number, batch.size);
       for (const { output, metric } of this.valMetrics)
         metric.update(batch.y[output] as tf.Tensor, outputs[output] as tf.Tensor);
