@@ -1,3 +1,5 @@
+import { LENET5_LAYERS } from '../examples/specs.js';
+
 // The benchmark's models: the classic families of issue 4, at sizes a 2-core CPU trains.
 
 type Spec = Record<string, unknown>;
@@ -41,16 +43,7 @@ const lenet5: BenchModel = {
     specVersion: 1,
     name: 'lenet5',
     inputs: [{ id: 'image', shape: [28, 28, 1] }],
-    layers: [
-      { id: 'c1', type: 'conv2d', filters: 6, kernelSize: 5, padding: 'same', activation: 'relu' },
-      { id: 's2', type: 'avgPool2d', poolSize: 2 },
-      { id: 'c3', type: 'conv2d', filters: 16, kernelSize: 5, activation: 'relu' },
-      { id: 's4', type: 'avgPool2d', poolSize: 2 },
-      { id: 'flat', type: 'flatten' },
-      { id: 'f5', type: 'dense', units: 120, activation: 'relu' },
-      { id: 'f6', type: 'dense', units: 84, activation: 'relu' },
-      { id: 'out', type: 'dense', units: 10, activation: 'softmax' },
-    ],
+    layers: LENET5_LAYERS,
     training: training(sparse, 64),
   },
   inputs: [{ name: 'image', shape: [28, 28, 1] }],

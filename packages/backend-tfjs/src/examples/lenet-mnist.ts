@@ -5,22 +5,14 @@ import { buildModel } from '../model/build.js';
 import { evaluate } from '../train/evaluate.js';
 import { train } from '../train/fit.js';
 import { progress, setUp, writeResult } from './common.js';
+import { LENET5_LAYERS } from './specs.js';
 
 export const lenet5 = (epochs: number) => ({
   specVersion: 1,
   name: 'lenet5',
   description: "LeNet-5 for 28x28 MNIST (LeCun et al. 1998), first convolution padded 'same'.",
   inputs: [{ id: 'image', shape: [28, 28, 1] }],
-  layers: [
-    { id: 'c1', type: 'conv2d', filters: 6, kernelSize: 5, padding: 'same', activation: 'relu' },
-    { id: 's2', type: 'avgPool2d', poolSize: 2 },
-    { id: 'c3', type: 'conv2d', filters: 16, kernelSize: 5, activation: 'relu' },
-    { id: 's4', type: 'avgPool2d', poolSize: 2 },
-    { id: 'flatten', type: 'flatten' },
-    { id: 'f5', type: 'dense', units: 120, activation: 'relu' },
-    { id: 'f6', type: 'dense', units: 84, activation: 'relu' },
-    { id: 'probs', type: 'dense', units: 10, activation: 'softmax' },
-  ],
+  layers: LENET5_LAYERS,
   training: {
     loss: 'sparseCategoricalCrossentropy',
     optimizer: {

@@ -5,7 +5,7 @@ import { tf } from '../tf.js';
 import type { Batch } from '../train/examples.js';
 import type { StepInfo, TrainingStep } from '../train/loop.js';
 import { lossFunction } from '../train/losses.js';
-import { Mean, Updater, valKey } from '../train/supervised.js';
+import { RunningLogs, Updater } from '../train/supervised.js';
 import { subgraphNodes, variablesOf } from './subgraph.js';
 
 type GanRecipe = Extract<NonNullable<Training['recipe']>, { type: 'gan' }>;
@@ -20,7 +20,7 @@ export class GanStep implements TrainingStep {
   readonly generator: Updater;
   private readonly loss: (t: tf.Tensor, p: tf.Tensor) => tf.Scalar;
   private readonly latentShape: number[];
-  private sums = { train: new Map<string, Mean>(), val: new Map<string, Mean>() };
+  private readonly running = new RunningLogs();
 
   constructor(
     readonly model: NetspecModel,
@@ -130,22 +130,15 @@ export class GanStep implements TrainingStep {
   }
 
   private record(which: 'train' | 'val', values: Record<string, number>, n: number): void {
-    for (const [k, v] of Object.entries({ ...values, loss: values.generatorLoss ?? 0 })) {
-      const m = this.sums[which].get(k) ?? new Mean();
-      m.add(v, n);
-      this.sums[which].set(k, m);
-    }
+    this.running.add(which, { ...values, loss: values.generatorLoss ?? 0 }, n);
   }
 
   logs(): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const [k, m] of this.sums.train) out[k] = m.value;
-    for (const [k, m] of this.sums.val) out[valKey(k)] = m.value;
-    return out;
+    return this.running.logs();
   }
 
   resetLogs(): void {
-    this.sums = { train: new Map(), val: new Map() };
+    this.running.reset();
   }
 
   slots(): Record<string, tf.Tensor> {

@@ -4,7 +4,7 @@ import { deriveSeed } from '../random.js';
 import { tf } from '../tf.js';
 import type { Batch } from '../train/examples.js';
 import type { StepInfo, TrainingStep } from '../train/loop.js';
-import { Mean, Updater, valKey } from '../train/supervised.js';
+import { RunningLogs, Updater } from '../train/supervised.js';
 
 type VaeRecipe = Extract<NonNullable<Training['recipe']>, { type: 'vae' }>;
 
@@ -42,7 +42,7 @@ function klDivergence(mean: tf.Tensor, logVar: tf.Tensor): tf.Tensor {
  */
 export class VaeStep implements TrainingStep {
   readonly updater: Updater;
-  private sums = { train: new Map<string, Mean>(), val: new Map<string, Mean>() };
+  private readonly running = new RunningLogs();
 
   constructor(
     readonly model: NetspecModel,
@@ -82,12 +82,12 @@ export class VaeStep implements TrainingStep {
     return [loss, rec, kl] as tf.Scalar[];
   }
 
-  private record(which: 'train' | 'val', values: number[], n: number): void {
-    ['loss', 'reconstruction', 'kl'].forEach((k, i) => {
-      const m = this.sums[which].get(k) ?? new Mean();
-      m.add(values[i] as number, n);
-      this.sums[which].set(k, m);
-    });
+  private record(which: 'train' | 'val', [loss, reconstruction, kl]: number[], n: number): void {
+    this.running.add(
+      which,
+      { loss: loss ?? 0, reconstruction: reconstruction ?? 0, kl: kl ?? 0 },
+      n,
+    );
   }
 
   train(batch: Batch, info: StepInfo): void {
@@ -107,14 +107,11 @@ export class VaeStep implements TrainingStep {
   }
 
   logs(): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const [k, m] of this.sums.train) out[k] = m.value;
-    for (const [k, m] of this.sums.val) out[valKey(k)] = m.value;
-    return out;
+    return this.running.logs();
   }
 
   resetLogs(): void {
-    this.sums = { train: new Map(), val: new Map() };
+    this.running.reset();
   }
 
   slots(): Record<string, tf.Tensor> {

@@ -24,6 +24,31 @@ export class Mean {
   }
 }
 
+/** Running means of named per-batch values, for training and validation, as epoch logs. */
+export class RunningLogs {
+  private sums = { train: new Map<string, Mean>(), val: new Map<string, Mean>() };
+
+  add(which: 'train' | 'val', values: Record<string, number>, n: number): void {
+    for (const [k, v] of Object.entries(values)) {
+      const m = this.sums[which].get(k) ?? new Mean();
+      m.add(v, n);
+      this.sums[which].set(k, m);
+    }
+  }
+
+  /** Training values under their names, validation ones `val`-prefixed. */
+  logs(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [k, m] of this.sums.train) out[k] = m.value;
+    for (const [k, m] of this.sums.val) out[valKey(k)] = m.value;
+    return out;
+  }
+
+  reset(): void {
+    this.sums = { train: new Map(), val: new Map() };
+  }
+}
+
 /** The loss of each output: one loss for all, or one per output name. */
 export function lossPerOutput(training: Training, outputs: string[]): Map<string, Loss> {
   const l = training.loss;
