@@ -122,3 +122,42 @@ describe('bad usage', () => {
     expect(netspec('--version').stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
+
+describe('netspec doctor', () => {
+  const doctor = (engine: string | undefined, ...args: string[]) => {
+    const env = { ...process.env, NETSPEC_ENGINE: engine ?? '' };
+    const r = spawnSync(process.execPath, [bin, 'doctor', ...args], {
+      cwd: root,
+      encoding: 'utf8',
+      env,
+    });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  it('lists every tfjs engine and the one commands use', () => {
+    const r = doctor(undefined, '--json');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.engines.map((e: { name: string }) => e.name)).toEqual([
+      'tfjs-node-gpu',
+      'tfjs-node',
+      'wasm',
+      'cpu',
+    ]);
+    // wasm and cpu ship with netspec; the default is the fastest engine that loads.
+    const available = report.engines.filter((e: { available: boolean }) => e.available);
+    expect(available.map((e: { name: string }) => e.name)).toEqual(
+      expect.arrayContaining(['wasm', 'cpu']),
+    );
+    expect(report.default).toBe(available[0].name);
+    for (const e of report.engines.filter((x: { available: boolean }) => !x.available))
+      expect(e.hint).toMatch(/npm install @tensorflow\//);
+  });
+
+  it('fails (exit 1) with the reason when NETSPEC_ENGINE names an engine that cannot load', () => {
+    const r = doctor('no-such-engine');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('error: ');
+    expect(r.stdout).toContain('no-such-engine');
+  });
+});

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { doctorCommand } from './commands/doctor.js';
 import { schemaCommand } from './commands/schema.js';
 import { summaryCommand } from './commands/summary.js';
 import { validateCommand } from './commands/validate.js';
@@ -14,7 +15,7 @@ export function buildProgram(): Command {
     .option('--debug', 'show stack traces of errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const add of [validateCommand, summaryCommand, schemaCommand]) add(program);
+  for (const add of [validateCommand, summaryCommand, schemaCommand, doctorCommand]) add(program);
   for (const cmd of program.commands)
     cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;
