@@ -1,7 +1,7 @@
 import type { NetspecModel } from '../model/model.js';
 import { recipeStep } from '../recipes/index.js';
-import { disposeBatch, type Examples, makeBatch, pairByName } from './examples.js';
-import { trainingOf } from './fit.js';
+import { disposeBatch, type Examples, makeBatch } from './examples.js';
+import { prepare, trainingOf } from './fit.js';
 
 /** Keras's evaluate(): the loss and metrics of the spec over `data`, in inference mode. */
 export function evaluate(
@@ -12,9 +12,7 @@ export function evaluate(
   const training = trainingOf(model);
   const recipe = training.recipe ?? { type: 'fit' as const };
   const step = recipeStep(model, training, recipe);
-  const x = recipe.type === 'gan' ? data.x : pairByName(data.x, model.inputNames, 'inputs');
-  const y = recipe.type === 'fit' ? pairByName(data.y, model.outputNames, 'targets') : {};
-  const examples: Examples = { x, y, size: data.size };
+  const examples: Examples = prepare(model, data, recipe);
   const batchSize = options.batchSize ?? training.batchSize;
   step.resetLogs();
   for (let start = 0; start < data.size; start += batchSize) {

@@ -1,4 +1,5 @@
 import type { DataArray } from '../data/dataset.js';
+import { DataError } from '../data/errors.js';
 import { tf } from '../tf.js';
 
 /** A named array of samples (the first axis), as data sets and files provide them. */
@@ -70,8 +71,34 @@ export function pairByName(
     return { [names[0] as string]: arrays[keys[0] as string] as ArrayData };
   const missing = names.filter((n) => !(n in arrays));
   if (missing.length)
-    throw new Error(
+    throw new DataError(
       `the data has ${what} ${keys.join(', ') || '(none)'}; the model needs ${names.join(', ')} (missing ${missing.join(', ')})`,
     );
   return Object.fromEntries(names.map((n) => [n, arrays[n] as ArrayData]));
+}
+
+const shapeText = (s: readonly (number | null)[]) => `[${s.map((d) => d ?? 'any').join(', ')}]`;
+
+/**
+ * Checks each input array against the model's input before anything runs: the per-sample shape
+ * (free dimensions match any size) and the dtype (int32 ids, float32 values).
+ */
+export function checkInputs(
+  arrays: Record<string, ArrayData>,
+  inputs: { name: string; shape: (number | null)[]; dtype: string }[],
+): void {
+  for (const input of inputs) {
+    const a = arrays[input.name];
+    if (!a) continue;
+    const sample = a.shape.slice(1);
+    const fits =
+      sample.length === input.shape.length &&
+      input.shape.every((d, i) => d === null || d === sample[i]);
+    if (!fits)
+      throw new DataError(
+        `input "${input.name}": expected samples of shape ${shapeText(input.shape)}, got ${shapeText(sample)} (data shape ${shapeText(a.shape)})`,
+      );
+    if (a.dtype !== input.dtype)
+      throw new DataError(`input "${input.name}": expected ${input.dtype} data, got ${a.dtype}`);
+  }
 }

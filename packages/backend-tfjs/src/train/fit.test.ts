@@ -167,3 +167,19 @@ describe('class weights', () => {
     expect(doubled.valLoss).toBeCloseTo(plain.valLoss as number, 4);
   });
 });
+
+describe('bad data', () => {
+  it('names the input, the expected sample shape and what came, before training', async () => {
+    const model = buildModel(mlp(), { seed: 1 });
+    const wrong = { ...flat, x: { x: { ...flat.x.x, shape: [600, 28, 28] } } };
+    await expect(train(model, wrong)).rejects.toThrow(
+      'input "x": expected samples of shape [784], got [28, 28] (data shape [600, 28, 28])',
+    );
+    const ints = {
+      ...flat,
+      x: { x: { data: new Int32Array(600 * 784), shape: [600, 784], dtype: 'int32' as const } },
+    };
+    await expect(train(model, ints)).rejects.toThrow('input "x": expected float32 data, got int32');
+    model.dispose();
+  });
+});

@@ -10,7 +10,7 @@ import {
   snapshotCheckpoint,
   writeCheckpoint,
 } from './checkpoint.js';
-import { type Examples, pairByName, sliceExamples } from './examples.js';
+import { checkInputs, type Examples, pairByName, sliceExamples } from './examples.js';
 import {
   type BatchEvent,
   type EpochEvent,
@@ -54,9 +54,19 @@ export function trainingOf(model: NetspecModel): Training {
   return t;
 }
 
-/** The data a recipe trains on: inputs by input name; targets by output name for `fit`. */
-function prepare(model: NetspecModel, data: Examples, recipe: Recipe): Examples {
+/**
+ * The data a recipe trains on, checked against the model: inputs by input name; targets by output
+ * name for `fit`.
+ */
+export function prepare(model: NetspecModel, data: Examples, recipe: Recipe): Examples {
   const x = pairByName(data.x, recipe.type === 'gan' ? [] : model.inputNames, 'inputs');
+  // causalLm reads sequences one token longer than the model's input (inputs plus next token).
+  const expected = model.resolved.inputs.map((t) =>
+    recipe.type === 'causalLm'
+      ? { ...t, shape: t.shape.map((d, i) => (i === 0 && d !== null ? d + 1 : d)) }
+      : t,
+  );
+  checkInputs(recipe.type === 'gan' ? data.x : x, expected);
   if (recipe.type !== 'fit')
     return { x: recipe.type === 'gan' ? data.x : x, y: {}, size: data.size };
   return { x, y: pairByName(data.y, model.outputNames, 'targets'), size: data.size };
