@@ -56,3 +56,4 @@ export {
   type Vocabulary,
   type WindowOptions,
 } from './text.js';
+export { decodeWords, encodeWords, splitWords, UNKNOWN, wordVocabulary } from './words.js';

@@ -23,6 +23,10 @@ export interface LoadOptions
   stride?: number;
   /** Text data sets: the last fraction of the text, by position, for validation (default 0.1). */
   validationFraction?: number;
+  /** Text data sets: character tokens (default) or words and punctuation. */
+  tokens?: 'chars' | 'words';
+  /** Text data sets with word tokens: vocabulary size, <unk> included (default 10,000). */
+  maxVocabulary?: number;
 }
 
 interface Builtin {
@@ -101,6 +105,8 @@ function loadText(name: string, split: string, options: LoadOptions): Dataset {
     contextLength,
     stride: options.stride,
     validationFraction: options.validationFraction,
+    tokens: options.tokens,
+    maxVocabulary: options.maxVocabulary,
   });
   const windows = split === 'validation' ? sets.validation : sets.train;
   return slice(windows, 0, limitSamples(windows.size, options.limit, name));

