@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useEngine } from '../engine.js';
 import { Rng } from '../random.js';
+import { randomValues, relativeError, runOn } from '../test-utils/cross-backend.js';
 import { tf } from '../tf.js';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
-import { randomValues, relativeError, runOn } from './cross-backend.js';
 
 type Shape4 = [number, number, number, number];
 type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;

@@ -6,14 +6,14 @@
 // After tf.js: tfjs-core's node build must create the engine before this ESM copy loads.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useEngine } from '../engine.js';
-import { tf } from '../tf.js';
 import {
   type GradCase,
   inputGradients,
   relativeError,
   runOn,
   transposedJacobian,
-} from './cross-backend.js';
+} from '../test-utils/cross-backend.js';
+import { tf } from '../tf.js';
 
 const TOLERANCE = 1e-4;
 

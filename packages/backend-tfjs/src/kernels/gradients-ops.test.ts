@@ -6,8 +6,13 @@
 // After tf.js: tfjs-core's node build must create the engine before this ESM copy loads.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useEngine } from '../engine.js';
+import {
+  type GradCase,
+  inputGradients,
+  relativeError,
+  runOn,
+} from '../test-utils/cross-backend.js';
 import { tf } from '../tf.js';
-import { type GradCase, inputGradients, relativeError, runOn } from './cross-backend.js';
 
 const TOLERANCE = 1e-4;
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NetspecModel } from '../model/model.js';
 import { layerModel, run, weightOf } from '../test-utils/layer.js';
-import { tf } from '../tf.js';
 import {
   maxDiff,
   randomizeWeights,
@@ -9,7 +8,8 @@ import {
   refRnn,
   refWeights,
   type Seq,
-} from './recurrent/reference.js';
+} from '../test-utils/recurrent-reference.js';
+import { tf } from '../tf.js';
 import { LAYER_IMPLS } from './registry.js';
 
 // timeDistributed is checked against the wrapped layer's plain-JS reference run on every step

@@ -4,7 +4,7 @@
 // After tf.js: tfjs-core's node build must create the engine before this ESM copy loads.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useEngine } from '../engine.js';
-import { randomValues, wasmVsCpu } from '../kernels/cross-backend.js';
+import { randomValues, wasmVsCpu } from '../test-utils/cross-backend.js';
 import { layerModel } from '../test-utils/layer.js';
 import { tf } from '../tf.js';
 

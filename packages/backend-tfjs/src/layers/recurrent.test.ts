@@ -4,8 +4,6 @@ import { describe, expect, it } from 'vitest';
 import type { NetspecModel } from '../model/model.js';
 import { deriveSeed, Rng } from '../random.js';
 import { layerModel, run } from '../test-utils/layer.js';
-import { tf } from '../tf.js';
-import { forgetBiasValues, type ValuesPolicy } from './recurrent/cells.js';
 import {
   inferredShapes,
   maxDiff,
@@ -15,7 +13,9 @@ import {
   refRnn,
   refWeights,
   type Seq,
-} from './recurrent/reference.js';
+} from '../test-utils/recurrent-reference.js';
+import { tf } from '../tf.js';
+import { forgetBiasValues, type ValuesPolicy } from './recurrent/cells.js';
 import { recurrentImpls } from './recurrent.js';
 
 // Every expected value comes from the plain-JS loops of ./recurrent/reference.ts (Keras 3's cell

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { layerModel, run } from '../../test-utils/layer.js';
-import { tf } from '../../tf.js';
 import {
   inferredShapes,
   maxDiff,
@@ -10,7 +9,8 @@ import {
   refRnn,
   refWeights,
   type Seq,
-} from './reference.js';
+} from '../../test-utils/recurrent-reference.js';
+import { tf } from '../../tf.js';
 
 // Expected values: two runs of the plain-JS reference (./reference.ts), the backward one over the
 // reversed sequence and its sequence output reversed back, merged by hand below.

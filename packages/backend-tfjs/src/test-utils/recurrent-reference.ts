@@ -1,8 +1,8 @@
 // Plain-JS references of the recurrent family, for tests only: Keras 3's cell equations as loops
 // in float64 over flat weight arrays, with no tfjs, so a test checks the backend independently.
-import type { NetspecModel } from '../../model/model.js';
-import { Rng } from '../../random.js';
-import { tf } from '../../tf.js';
+import type { NetspecModel } from '../model/model.js';
+import { Rng } from '../random.js';
+import { tf } from '../tf.js';
 
 /** A batch of sequences (B, T, F) as nested arrays. */
 export type Seq = number[][][];
