@@ -138,7 +138,9 @@ export async function train(
         loadWeights(model, best);
       const dir = options.runDir;
       if (!dir) return;
-      const files = snapshotCheckpoint(model, step.slots(), checkpoint(structuredClone(loop)));
+      const slots = step.slots();
+      const files = snapshotCheckpoint(model, slots, checkpoint(structuredClone(loop)));
+      tf.dispose(Object.values(slots));
       writes = writes.then(() => writeCheckpoint(dir, files));
     },
   });
