@@ -67,6 +67,7 @@ function measure(engine: EngineName, m: BenchModel, seconds: number, minSteps: n
   while (steps < minSteps || performance.now() - started < seconds * 1000) run(warmUp + steps++);
   const elapsed = (performance.now() - started) / 1000;
   disposeBatch(batch);
+  step.dispose();
   model.dispose();
   return {
     engine,

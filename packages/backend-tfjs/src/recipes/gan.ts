@@ -150,6 +150,11 @@ export class GanStep implements TrainingStep {
     };
   }
 
+  dispose(): void {
+    this.generator.optimizer.dispose();
+    this.discriminator.optimizer.dispose();
+  }
+
   loadSlots(slots: Record<string, tf.Tensor>): void {
     const part = (p: string) =>
       Object.fromEntries(

@@ -183,3 +183,14 @@ describe('bad data', () => {
     model.dispose();
   });
 });
+
+describe('memory', () => {
+  it('leaves no tensors behind after training and checkpointing', async () => {
+    const { tf } = await import('../tf.js');
+    const model = buildModel(mlp({ epochs: 2, validationSplit: 0.2 }), { seed: 1 });
+    const before = tf.memory().numTensors;
+    await train(model, flat, { runDir: mkdtempSync(join(tmpdir(), 'netspec-mem-')) });
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+});

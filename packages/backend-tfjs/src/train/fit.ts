@@ -116,35 +116,40 @@ export async function train(
   });
   // Checkpoints are written in order while training goes on.
   let writes = Promise.resolve();
-  const state = await runLoop(step, examples, {
-    epochs: options.epochs ?? training.epochs,
-    batchSize: options.batchSize ?? training.batchSize,
-    shuffle: training.shuffle,
-    seed,
-    validation,
-    earlyStopping: training.earlyStopping,
-    plateau,
-    onBatch: options.onBatch,
-    onEpoch: options.onEpoch,
-    signal: options.signal,
-    resume,
-    onBest: training.earlyStopping?.restoreBestWeights
-      ? () => {
-          best = saveWeights(model);
-        }
-      : undefined,
-    onCheckpoint: (loop, reason) => {
-      if (reason === 'end' && best && loop.epoch < (options.epochs ?? training.epochs))
-        loadWeights(model, best);
-      const dir = options.runDir;
-      if (!dir) return;
-      const slots = step.slots();
-      const files = snapshotCheckpoint(model, slots, checkpoint(structuredClone(loop)));
-      tf.dispose(Object.values(slots));
-      writes = writes.then(() => writeCheckpoint(dir, files));
-    },
-  });
-  await writes;
+  let state: LoopState;
+  try {
+    state = await runLoop(step, examples, {
+      epochs: options.epochs ?? training.epochs,
+      batchSize: options.batchSize ?? training.batchSize,
+      shuffle: training.shuffle,
+      seed,
+      validation,
+      earlyStopping: training.earlyStopping,
+      plateau,
+      onBatch: options.onBatch,
+      onEpoch: options.onEpoch,
+      signal: options.signal,
+      resume,
+      onBest: training.earlyStopping?.restoreBestWeights
+        ? () => {
+            best = saveWeights(model);
+          }
+        : undefined,
+      onCheckpoint: (loop, reason) => {
+        if (reason === 'end' && best && loop.epoch < (options.epochs ?? training.epochs))
+          loadWeights(model, best);
+        const dir = options.runDir;
+        if (!dir) return;
+        const slots = step.slots();
+        const files = snapshotCheckpoint(model, slots, checkpoint(structuredClone(loop)));
+        tf.dispose(Object.values(slots));
+        writes = writes.then(() => writeCheckpoint(dir, files));
+      },
+    });
+    await writes;
+  } finally {
+    step.dispose();
+  }
   const epochs = options.epochs ?? training.epochs;
   return {
     history: state.history,

@@ -27,6 +27,8 @@ export interface TrainingStep {
   /** Optimizer slots of every optimizer, for checkpoints. */
   slots(): Record<string, tf.Tensor>;
   loadSlots(slots: Record<string, tf.Tensor>): void;
+  /** Frees the optimizers' slots once training ends (a checkpoint keeps them for resume). */
+  dispose(): void;
 }
 
 /** reduceOnPlateau's contract with the loop; its state travels in checkpoints. */

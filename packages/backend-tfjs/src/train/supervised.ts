@@ -196,6 +196,10 @@ export class SupervisedStep implements TrainingStep {
     return this.updater.optimizer.state();
   }
 
+  dispose(): void {
+    this.updater.optimizer.dispose();
+  }
+
   loadSlots(slots: Record<string, tf.Tensor>): void {
     this.updater.optimizer.loadState(slots);
   }
