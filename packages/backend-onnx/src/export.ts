@@ -1,0 +1,133 @@
+import {
+  type Dtype,
+  type ResolvedModel,
+  type ResolvedNode,
+  resolveSpec,
+  type SafetensorsFile,
+  SPEC_VERSION,
+} from '@netspec/spec';
+import type { EmitContext } from './emit/kind.js';
+import { EMITTERS } from './emit/registry.js';
+import { ExportError } from './errors.js';
+import { checkedWeights, weightValues } from './export/weights.js';
+import { GraphBuilder, type ValueDim } from './graph/builder.js';
+import { modelProto, SUPPORTED_OPSETS } from './graph/model.js';
+import { encodeModel } from './proto/codec.js';
+import { DataType } from './proto/types.js';
+import { NETSPEC_ONNX_VERSION } from './version.js';
+
+export interface ExportOptions {
+  /** Default-domain opset (default 17, IR version 8); newer opsets use newer ops where they exist. */
+  opset?: number;
+  /** Graph input layout of image-like inputs: channels-last as in the spec (default), or NCHW. */
+  layout?: 'nhwc' | 'nchw';
+}
+
+const ELEM_TYPE: Record<Dtype, number> = { float32: DataType.FLOAT, int32: DataType.INT32 };
+
+const isResolved = (x: unknown): x is ResolvedModel =>
+  typeof x === 'object' && x !== null && Array.isArray((x as ResolvedModel).nodes);
+
+/** Batch is `batch`; free lengths are `seq`, `seq_2`, ... in order (shared names across inputs). */
+function inputDims(shape: readonly (number | null)[]): ValueDim[] {
+  let free = 0;
+  return ['batch', ...shape.map((d) => (d !== null ? d : ++free === 1 ? 'seq' : `seq_${free}`))];
+}
+
+function checkOptions(options: ExportOptions): Required<ExportOptions> {
+  const opset = options.opset ?? 17;
+  if (!SUPPORTED_OPSETS.includes(opset)) {
+    throw new ExportError(
+      `option opset: expected one of ${SUPPORTED_OPSETS.join(', ')}, got ${String(opset)}`,
+    );
+  }
+  const layout = options.layout ?? 'nhwc';
+  if (layout === 'nchw') throw new ExportError(`option layout: 'nchw' is not exported yet`);
+  if (layout !== 'nhwc') {
+    throw new ExportError(`option layout: expected 'nhwc' or 'nchw', got ${String(layout)}`);
+  }
+  return { opset, layout };
+}
+
+/**
+ * A spec (or its resolved model) and its weights as the bytes of an ONNX ModelProto. Values keep
+ * the spec's tensor names; the graph's outputs are the spec's outputs.
+ */
+export function exportOnnx(
+  spec: unknown,
+  weights: SafetensorsFile | Uint8Array,
+  options: ExportOptions = {},
+): Uint8Array {
+  const { opset } = checkOptions(options);
+  const model = isResolved(spec) ? spec : resolveSpec(spec);
+  const file = checkedWeights(model, weights);
+  const graph = new GraphBuilder(model.spec.name);
+  for (const input of model.inputs) {
+    graph.reserve(input.name);
+    graph.input(input.name, ELEM_TYPE[input.dtype], inputDims(input.shape));
+  }
+  for (const node of model.nodes) for (const t of node.outputs) graph.reserve(t.name);
+
+  const values = new Map(model.inputs.map((t) => [t.name, t.name]));
+  for (const node of model.nodes) emitNode(graph, node, file, opset, values);
+
+  const inputNames = new Set(model.inputs.map((t) => t.name));
+  for (const out of model.outputs) {
+    if (inputNames.has(out.name)) {
+      throw new ExportError(`output "${out.name}" is a graph input; ONNX needs a layer between`);
+    }
+    const value = values.get(out.name) as string;
+    // An output that is another value (a dropout's input) gets its spec name through Identity.
+    if (value !== out.name) graph.op('Identity', [value], {}, { output: out.name });
+    graph.output(out.name, ELEM_TYPE[out.dtype], ['batch', ...out.shape]);
+  }
+  return encodeModel(
+    modelProto(graph.build(), {
+      opset,
+      producerVersion: NETSPEC_ONNX_VERSION,
+      metadata: { 'netspec.spec_version': String(SPEC_VERSION), 'netspec.model': model.spec.name },
+    }),
+  );
+}
+
+function emitNode(
+  graph: GraphBuilder,
+  node: ResolvedNode,
+  file: SafetensorsFile,
+  opset: number,
+  values: Map<string, string>,
+): void {
+  const weights = new Map<string, string>();
+  const ctx: EmitContext = {
+    graph,
+    node,
+    opset,
+    weightData: (name) => weightValues(file, `${node.path}.${name}`),
+    weight(name) {
+      const param = node.params.find((p) => p.name === name);
+      if (!param) throw new ExportError(`${node.path}: the layer has no weight "${name}"`);
+      let init = weights.get(name);
+      if (init === undefined) {
+        init = graph.initializer(param.path, ctx.weightData(name), param.shape);
+        weights.set(name, init);
+      }
+      return init;
+    },
+    outputName: (index = 0) => (node.outputs[index] as { name: string }).name,
+    op: (op, inputs, attrs = {}, output) =>
+      graph.op(op, inputs, attrs, { base: `${node.path}/${op}`, ...(output ? { output } : {}) }),
+    int64s: (base, v) => graph.int64s(`${node.path}/${base}`, v),
+    scalar: (base, v) => graph.scalar(`${node.path}/${base}`, v),
+  };
+  const inputs = node.inputs.map((t) => values.get(t.name) as string);
+  const emitter = EMITTERS[node.layer.type] as {
+    emit(c: unknown, inputs: string[], ctx: EmitContext): string[];
+  };
+  const outs = emitter.emit(node.layer, inputs, ctx);
+  if (outs.length !== node.outputs.length) {
+    throw new Error(`${node.path}: emitter gave ${outs.length} outputs for ${node.outputs.length}`);
+  }
+  node.outputs.forEach((t, i) => {
+    values.set(t.name, outs[i] as string);
+  });
+}
