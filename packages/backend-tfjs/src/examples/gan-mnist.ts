@@ -1,6 +1,6 @@
 // A GAN on MNIST (one spec holding generator and discriminator, the `gan` recipe), judged by a
 // trained LeNet-5: mean top-1 confidence on 1,000 samples and which digits appear; a PNG grid.
-// node dist/examples/gan-mnist.js --judge runs/lenet-mnist [--engine wasm] [--epochs 30]
+// NETSPEC_JUDGE=runs/lenet-mnist node dist/examples/gan-mnist.js [--engine wasm] [--epochs 30]
 import { join } from 'node:path';
 import { loadMnist } from '../data/mnist.js';
 import { writeImageGrid } from '../io/png.js';
