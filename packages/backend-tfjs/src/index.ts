@@ -33,6 +33,7 @@ export {
 export { deriveSeed, Rng } from './random.js';
 export { AutoencoderStep, CausalLmStep, GanStep, recipeStep, VaeStep } from './recipes/index.js';
 export { type CrossValidation, crossValidate } from './recipes/kfold.js';
+export { tfjsRunner } from './runner.js';
 export { tf } from './tf.js';
 export {
   type CheckpointState,
