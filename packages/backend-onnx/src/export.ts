@@ -28,10 +28,17 @@ const ELEM_TYPE: Record<Dtype, number> = { float32: DataType.FLOAT, int32: DataT
 const isResolved = (x: unknown): x is ResolvedModel =>
   typeof x === 'object' && x !== null && Array.isArray((x as ResolvedModel).nodes);
 
-/** Batch is `batch`; free lengths are `seq`, `seq_2`, ... in order (shared names across inputs). */
-function inputDims(shape: readonly (number | null)[]): ValueDim[] {
+/**
+ * Batch is `batch`; free lengths are `seq`, `seq_2`, ... counted over all inputs in order. Each
+ * gets its own name: onnxruntime requires equal sizes for equal names, and two inputs' free
+ * lengths (an encoder's and a decoder's) may differ.
+ */
+function inputDims(shapes: readonly (readonly (number | null)[])[]): ValueDim[][] {
   let free = 0;
-  return ['batch', ...shape.map((d) => (d !== null ? d : ++free === 1 ? 'seq' : `seq_${free}`))];
+  return shapes.map((shape) => [
+    'batch',
+    ...shape.map((d) => (d !== null ? d : ++free === 1 ? 'seq' : `seq_${free}`)),
+  ]);
 }
 
 function checkOptions(options: ExportOptions): Required<ExportOptions> {
@@ -62,10 +69,11 @@ export function exportOnnx(
   const model = isResolved(spec) ? spec : resolveSpec(spec);
   const file = checkedWeights(model, weights);
   const graph = new GraphBuilder(model.spec.name);
-  for (const input of model.inputs) {
+  const dims = inputDims(model.inputs.map((t) => t.shape));
+  model.inputs.forEach((input, i) => {
     graph.reserve(input.name);
-    graph.input(input.name, ELEM_TYPE[input.dtype], inputDims(input.shape));
-  }
+    graph.input(input.name, ELEM_TYPE[input.dtype], dims[i] as ValueDim[]);
+  });
   for (const node of model.nodes) for (const t of node.outputs) graph.reserve(t.name);
 
   const values = new Map(model.inputs.map((t) => [t.name, t.name]));
@@ -114,6 +122,9 @@ function emitNode(
       return init;
     },
     outputName: (index = 0) => (node.outputs[index] as { name: string }).name,
+    refs: Object.fromEntries(
+      Object.entries(node.refs).map(([field, t]) => [field, values.get(t.name) as string]),
+    ),
     op: (op, inputs, attrs = {}, output) =>
       graph.op(op, inputs, attrs, { base: `${node.path}/${op}`, ...(output ? { output } : {}) }),
     int64s: (base, v) => graph.int64s(`${node.path}/${base}`, v),

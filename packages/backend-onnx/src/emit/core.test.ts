@@ -1,6 +1,5 @@
 import { ACTIVATION_NAMES } from '@netspec/spec';
 import { describe, expect, it } from 'vitest';
-import { ExportError } from '../errors.js';
 import { attr, exportLayer, graphOf, initDims, int64Values, ops } from '../test-utils/graph.js';
 
 const node = (g: ReturnType<typeof graphOf>, op: string) => g.node?.find((n) => n.op_type === op);
@@ -126,13 +125,6 @@ describe('core emitters: the graph', () => {
 });
 
 describe('export errors', () => {
-  it('a kind whose family is not exported yet names it', () => {
-    expect(() => exportLayer({ id: 'y', type: 'layerNorm' }, [4])).toThrow(
-      /\/layers\/0 \(y\): layer kind "layerNorm" is not exported yet/,
-    );
-    expect(() => exportLayer({ id: 'y', type: 'layerNorm' }, [4])).toThrow(ExportError);
-  });
-
   it('unsupported opsets and layouts are option errors', () => {
     expect(() => exportLayer({ id: 'y', type: 'dense', units: 1 }, [2], { opset: 13 })).toThrow(
       /option opset: expected one of 17, .*got 13/,

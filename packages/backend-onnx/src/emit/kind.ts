@@ -16,6 +16,8 @@ export interface EmitContext {
   weight(name: string): string;
   /** The values of weight `name` (float32), for emitters that must convert a layout. */
   weightData(name: string): Float32Array;
+  /** Graph values of the tensors named by the kind's refFields (masks), by field. */
+  refs: Partial<Record<string, string>>;
   /** The name output `index` of this layer should get: its tensor name in the spec. */
   outputName(index?: number): string;
   /** Appends a node named under this layer (`<path>/<op>`) and returns its one output. */

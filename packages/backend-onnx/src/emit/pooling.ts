@@ -1,14 +1,73 @@
-import type { Emitter } from './kind.js';
-import { notYet } from './not-yet.js';
+import { int, ints } from '../graph/attributes.js';
+import { only, padAttrs, pair, reduce, toNchw, toNhwc } from './conv/layout.js';
+import type { EmitContext, Emitter } from './kind.js';
+
+type Padding = 'valid' | 'same';
+
+/**
+ * MaxPool / AveragePool on channels-first, between two Transposes. `same` average pooling divides
+ * by the real inputs of each window, as Keras does: count_include_pad=0.
+ */
+function pool(
+  ctx: EmitContext,
+  kind: 'max' | 'avg',
+  x: string,
+  n: 1 | 2,
+  size: number[],
+  strides: number[],
+  padding: Padding,
+): string {
+  const attrs = {
+    kernel_shape: ints(size),
+    strides: ints(strides),
+    ...padAttrs(ctx, n, padding, size, strides),
+    ...(kind === 'avg' ? { count_include_pad: int(0) } : {}),
+  };
+  const y = ctx.op(kind === 'max' ? 'MaxPool' : 'AveragePool', [toNchw(ctx, x, n)], attrs);
+  return toNhwc(ctx, y, n, ctx.outputName());
+}
+
+/** MaxPool1D / AvgPool1D; strides default to the pool size. */
+const pool1d = (kind: 'max' | 'avg') => ({
+  emit(
+    c: { poolSize: number; strides?: number | undefined; padding: Padding },
+    inputs: string[],
+    ctx: EmitContext,
+  ) {
+    const s = c.strides ?? c.poolSize;
+    return [pool(ctx, kind, only(inputs), 1, [c.poolSize], [s], c.padding)];
+  },
+});
+
+type Window = number | readonly [number, number];
+
+/** MaxPool2D / AvgPool2D; strides default to the pool size. */
+const pool2d = (kind: 'max' | 'avg') => ({
+  emit(
+    c: { poolSize: Window; strides?: Window | undefined; padding: Padding },
+    inputs: string[],
+    ctx: EmitContext,
+  ) {
+    const size = pair(c.poolSize);
+    return [pool(ctx, kind, only(inputs), 2, size, pair(c.strides ?? c.poolSize), c.padding)];
+  },
+});
+
+/** Global pooling: a Reduce over the spatial axes 1..n of the channels-last input. */
+const global = (op: 'ReduceMax' | 'ReduceMean', n: 1 | 2) => ({
+  emit: (c: { keepDims: boolean }, inputs: string[], ctx: EmitContext) => [
+    reduce(ctx, op, only(inputs), n === 1 ? [1] : [1, 2], c.keepDims, ctx.outputName()),
+  ],
+});
 
 /** The pooling family in ONNX. */
 export const poolingEmitters = {
-  maxPool1d: notYet as Emitter<'maxPool1d'>,
-  maxPool2d: notYet as Emitter<'maxPool2d'>,
-  avgPool1d: notYet as Emitter<'avgPool1d'>,
-  avgPool2d: notYet as Emitter<'avgPool2d'>,
-  globalMaxPool1d: notYet as Emitter<'globalMaxPool1d'>,
-  globalMaxPool2d: notYet as Emitter<'globalMaxPool2d'>,
-  globalAvgPool1d: notYet as Emitter<'globalAvgPool1d'>,
-  globalAvgPool2d: notYet as Emitter<'globalAvgPool2d'>,
+  maxPool1d: pool1d('max') satisfies Emitter<'maxPool1d'>,
+  maxPool2d: pool2d('max') satisfies Emitter<'maxPool2d'>,
+  avgPool1d: pool1d('avg') satisfies Emitter<'avgPool1d'>,
+  avgPool2d: pool2d('avg') satisfies Emitter<'avgPool2d'>,
+  globalMaxPool1d: global('ReduceMax', 1) satisfies Emitter<'globalMaxPool1d'>,
+  globalMaxPool2d: global('ReduceMax', 2) satisfies Emitter<'globalMaxPool2d'>,
+  globalAvgPool1d: global('ReduceMean', 1) satisfies Emitter<'globalAvgPool1d'>,
+  globalAvgPool2d: global('ReduceMean', 2) satisfies Emitter<'globalAvgPool2d'>,
 };

@@ -6,13 +6,15 @@ export type Attr =
   | { type: 'float'; value: number }
   | { type: 'ints'; value: readonly number[] }
   | { type: 'floats'; value: readonly number[] }
-  | { type: 'string'; value: string };
+  | { type: 'string'; value: string }
+  | { type: 'strings'; value: readonly string[] };
 
 export const int = (value: number): Attr => ({ type: 'int', value });
 export const float = (value: number): Attr => ({ type: 'float', value });
 export const ints = (value: readonly number[]): Attr => ({ type: 'ints', value });
 export const floats = (value: readonly number[]): Attr => ({ type: 'floats', value });
 export const string = (value: string): Attr => ({ type: 'string', value });
+export const strings = (value: readonly string[]): Attr => ({ type: 'strings', value });
 
 /** The AttributeProto of one named attribute. */
 export function attributeProto(name: string, attr: Attr): AttributeProto {
@@ -27,5 +29,11 @@ export function attributeProto(name: string, attr: Attr): AttributeProto {
       return { name, type: AttributeType.FLOATS, floats: [...attr.value] };
     case 'string':
       return { name, type: AttributeType.STRING, s: new TextEncoder().encode(attr.value) };
+    case 'strings':
+      return {
+        name,
+        type: AttributeType.STRINGS,
+        strings: attr.value.map((v) => new TextEncoder().encode(v)),
+      };
   }
 }
