@@ -194,3 +194,38 @@ describe('memory', () => {
     model.dispose();
   });
 });
+
+describe('determinism on wasm', () => {
+  it('gives bit-identical LeNet-5 weights for the same seed and data', async () => {
+    const { useEngine } = await import('../engine.js');
+    const { tf } = await import('../tf.js');
+    const { LENET5_LAYERS } = await import('../examples/specs.js');
+    await useEngine('wasm');
+    try {
+      const images = loadMnist({ split: 'train', limit: 256 });
+      const spec = {
+        specVersion: 1,
+        name: 'lenet5',
+        inputs: [{ id: 'image', shape: [28, 28, 1] }],
+        layers: LENET5_LAYERS,
+        training: {
+          loss: 'sparseCategoricalCrossentropy',
+          optimizer: 'adam',
+          batchSize: 64,
+          epochs: 2,
+          seed: 5,
+        },
+      };
+      const run = async () => {
+        const model = buildModel(spec, { seed: 1 });
+        await train(model, images);
+        const bytes = Buffer.from(saveWeights(model));
+        model.dispose();
+        return bytes;
+      };
+      expect((await run()).equals(await run())).toBe(true);
+    } finally {
+      await tf.setBackend('cpu');
+    }
+  });
+});
