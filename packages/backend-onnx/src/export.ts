@@ -21,6 +21,8 @@ export interface ExportOptions {
   opset?: number;
   /** Graph input layout of image-like inputs: channels-last as in the spec (default), or NCHW. */
   layout?: 'nhwc' | 'nchw';
+  /** Also make every layer's output tensor a graph output (by its spec name), for debugging parity. */
+  exposeAll?: boolean;
 }
 
 const ELEM_TYPE: Record<Dtype, number> = { float32: DataType.FLOAT, int32: DataType.INT32 };
@@ -41,7 +43,7 @@ function inputDims(shapes: readonly (readonly (number | null)[])[]): ValueDim[][
   ]);
 }
 
-function checkOptions(options: ExportOptions): Required<ExportOptions> {
+function checkOptions(options: ExportOptions): Required<Omit<ExportOptions, 'exposeAll'>> {
   const opset = options.opset ?? 17;
   if (!SUPPORTED_OPSETS.includes(opset)) {
     throw new ExportError(
@@ -80,7 +82,13 @@ export function exportOnnx(
   for (const node of model.nodes) emitNode(graph, node, file, opset, values);
 
   const inputNames = new Set(model.inputs.map((t) => t.name));
-  for (const out of model.outputs) {
+  const outputs = [...model.outputs];
+  if (options.exposeAll) {
+    const named = new Set(outputs.map((t) => t.name));
+    for (const node of model.nodes)
+      for (const t of node.outputs) if (!named.has(t.name) && named.add(t.name)) outputs.push(t);
+  }
+  for (const out of outputs) {
     if (inputNames.has(out.name)) {
       throw new ExportError(`output "${out.name}" is a graph input; ONNX needs a layer between`);
     }

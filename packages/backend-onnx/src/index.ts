@@ -1,5 +1,23 @@
 export { ExportError, OnnxFileError, SessionError } from './errors.js';
 export { type ExportOptions, exportOnnx } from './export.js';
+export {
+  type CompareOptions,
+  CPU_TOLERANCE,
+  compareRunners,
+  formatParityTable,
+  type OutputParity,
+  type ParityReport,
+  type TensorError,
+  tensorError,
+  withinTolerance,
+} from './parity/compare.js';
+export {
+  type DivergenceOptions,
+  describeDivergence,
+  firstDivergence,
+  type LayerDivergence,
+  type LayerOutputs,
+} from './parity/divergence.js';
 export { decodeModel, encodeModel } from './proto/codec.js';
 export type * from './proto/types.js';
 export { AttributeType, DataType } from './proto/types.js';
@@ -7,7 +25,9 @@ export { readOnnx } from './session/check.js';
 export {
   createSession,
   ONNX_ENGINES,
+  ONNX_PROVIDERS,
   type OnnxEngine,
+  type OnnxProvider,
   type SessionOptions,
 } from './session/create.js';
 export type { ModelRunner, RunnerTensor } from './session/runner.js';

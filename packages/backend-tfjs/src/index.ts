@@ -1,3 +1,4 @@
+export { BENCH_MODELS, type BenchModel } from './bench/models.js';
 export * from './data/index.js';
 export {
   ENGINE_ORDER,

@@ -1,17 +1,24 @@
 import { SessionError } from '../errors.js';
 import { readOnnx } from './check.js';
-import { loadOrtNode, loadOrtWeb } from './engines.js';
+import { CUDA_INSTALL_HINT, loadOrtNode, loadOrtWeb, ortNodeCudaProblem } from './engines.js';
 import { ortRunner } from './ort-runner.js';
 import type { ModelRunner } from './runner.js';
 
 export type OnnxEngine = 'ort-node' | 'ort-web';
 export const ONNX_ENGINES: readonly OnnxEngine[] = ['ort-node', 'ort-web'];
+export type OnnxProvider = 'cpu' | 'cuda';
+export const ONNX_PROVIDERS: readonly OnnxProvider[] = ['cpu', 'cuda'];
 
 export interface SessionOptions {
   /** onnxruntime-node on the CPU (default), or onnxruntime-web's wasm build. */
   engine?: OnnxEngine;
   /** Intra-op threads of ort-node (default: onnxruntime's choice); ort-web runs one thread. */
   threads?: number;
+  /**
+   * ort-node's execution provider: 'cpu' (default) or 'cuda'. CUDA that cannot load is a
+   * `SessionError`, never a silent fallback to the CPU; ort-web has no CUDA.
+   */
+  provider?: OnnxProvider;
   /** Names the model in error messages (a file path, say). */
   source?: string;
 }
@@ -26,6 +33,7 @@ export async function createSession(
 ): Promise<ModelRunner> {
   const engine = options.engine ?? 'ort-node';
   const { threads } = options;
+  const provider = options.provider ?? 'cpu';
   if (!ONNX_ENGINES.includes(engine)) {
     throw new SessionError(
       `engine: expected one of ${ONNX_ENGINES.join(', ')}, got ${String(engine)}`,
@@ -34,14 +42,42 @@ export async function createSession(
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
     throw new SessionError(`threads: expected a positive integer, got ${String(threads)}`);
   }
+  if (!ONNX_PROVIDERS.includes(provider)) {
+    throw new SessionError(
+      `provider: expected one of ${ONNX_PROVIDERS.join(', ')}, got ${String(provider)}`,
+    );
+  }
+  if (engine === 'ort-web' && provider !== 'cpu') {
+    throw new SessionError(
+      `ort-web: no ${provider} execution provider (onnxruntime-web runs wasm, or webgpu in a browser); use engine 'ort-node' for CUDA`,
+    );
+  }
   readOnnx(bytes, options.source);
   if (engine === 'ort-node') {
     const ort = await loadOrtNode();
-    return ortRunner(engine, ort, bytes, {
-      executionProviders: ['cpu'],
+    const sessionOptions = {
+      // Only the provider asked for: onnxruntime adds nothing else that could hide a failure.
+      executionProviders: [provider],
       graphOptimizationLevel: 'all',
       ...(threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}),
-    });
+    };
+    if (provider === 'cpu') return ortRunner(engine, ort, bytes, sessionOptions);
+    const problem = ortNodeCudaProblem();
+    if (problem) {
+      throw new SessionError(
+        `ort-node: the CUDA execution provider cannot load: ${problem}. ${CUDA_INSTALL_HINT}`,
+      );
+    }
+    try {
+      return await ortRunner(engine, ort, bytes, sessionOptions);
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      // A model the engine cannot run keeps its own message; a provider that fails says so.
+      if (!/cuda|cudnn|provider|shared librar|device/i.test(reason)) throw e;
+      throw new SessionError(
+        `ort-node: the CUDA execution provider did not start (${reason}). ${CUDA_INSTALL_HINT}`,
+      );
+    }
   }
   if (threads !== undefined && threads > 1) {
     throw new SessionError(`ort-web: runs one thread in Node, got threads ${threads}`);
