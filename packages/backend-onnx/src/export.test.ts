@@ -28,10 +28,10 @@ describe('exportOnnx', () => {
     expect(() => exportOnnx(spec, new Uint8Array([1, 2, 3]))).toThrow(/^weights at byte 0/);
   });
 
-  it('layout nchw is not exported yet', () => {
+  it('an unknown layout is an ExportError', () => {
     const w = writeSafetensors({ 'y.kernel': f32([3, 2]), 'y.bias': f32([2]) });
-    expect(() => exportOnnx(spec, w, { layout: 'nchw' })).toThrow(
-      /layout: 'nchw' is not exported yet/,
+    expect(() => exportOnnx(spec, w, { layout: 'nwhc' as 'nhwc' })).toThrow(
+      /layout: expected 'nhwc' or 'nchw'/,
     );
   });
 

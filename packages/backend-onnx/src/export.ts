@@ -9,18 +9,30 @@ import {
 import type { EmitContext } from './emit/kind.js';
 import { EMITTERS } from './emit/registry.js';
 import { ExportError } from './errors.js';
+import {
+  checkEmbeddedSize,
+  checkLocation,
+  type ExternalDataOptions,
+  type OnnxWithExternalData,
+  toExternalData,
+} from './export/external-data.js';
+import { declareInputs, type InputLayout } from './export/layout.js';
 import { checkedWeights, weightValues } from './export/weights.js';
 import { GraphBuilder, type ValueDim } from './graph/builder.js';
 import { modelProto, SUPPORTED_OPSETS } from './graph/model.js';
 import { encodeModel } from './proto/codec.js';
-import { DataType } from './proto/types.js';
+import { DataType, type ModelProto } from './proto/types.js';
 import { NETSPEC_ONNX_VERSION } from './version.js';
 
 export interface ExportOptions {
   /** Default-domain opset (default 17, IR version 8); newer opsets use newer ops where they exist. */
   opset?: number;
-  /** Graph input layout of image-like inputs: channels-last as in the spec (default), or NCHW. */
-  layout?: 'nhwc' | 'nchw';
+  /**
+   * Graph input layout: channels-last as in the spec (default), or 'nchw': float inputs of rank 3
+   * or more (B, ..., C) are declared channels-first (B, C, ...) and transposed inside the graph.
+   * Outputs keep the spec's layout either way.
+   */
+  layout?: InputLayout;
   /** Also make every layer's output tensor a graph output (by its spec name), for debugging parity. */
   exposeAll?: boolean;
 }
@@ -51,34 +63,72 @@ function checkOptions(options: ExportOptions): Required<Omit<ExportOptions, 'exp
     );
   }
   const layout = options.layout ?? 'nhwc';
-  if (layout === 'nchw') throw new ExportError(`option layout: 'nchw' is not exported yet`);
-  if (layout !== 'nhwc') {
+  if (layout !== 'nhwc' && layout !== 'nchw') {
     throw new ExportError(`option layout: expected 'nhwc' or 'nchw', got ${String(layout)}`);
   }
   return { opset, layout };
 }
 
 /**
- * A spec (or its resolved model) and its weights as the bytes of an ONNX ModelProto. Values keep
- * the spec's tensor names; the graph's outputs are the spec's outputs.
+ * A spec (or its resolved model) and its weights as the bytes of an ONNX ModelProto, weights
+ * embedded. Values keep the spec's tensor names; the graph's outputs are the spec's outputs.
+ * Weights over what one file can hold (2 GiB) are an `ExportError`: use
+ * `exportOnnxWithExternalData`.
  */
 export function exportOnnx(
   spec: unknown,
   weights: SafetensorsFile | Uint8Array,
   options: ExportOptions = {},
 ): Uint8Array {
-  const { opset } = checkOptions(options);
+  if ((options as { externalData?: unknown }).externalData !== undefined) {
+    throw new ExportError(
+      'option externalData: exportOnnx embeds the weights; call exportOnnxWithExternalData',
+    );
+  }
+  const proto = exportModelProto(spec, weights, options);
+  checkEmbeddedSize(proto.graph?.initializer ?? []);
+  return encodeModel(proto);
+}
+
+/**
+ * As `exportOnnx`, with every initializer's bytes in a separate data file (ONNX external data):
+ * `model` names it by `externalData.location`, a bare file name that must sit next to the model
+ * file when it is loaded (onnxruntime resolves it relative to the model's path). Each tensor
+ * starts at a 4096-byte aligned offset of `data`.
+ */
+export function exportOnnxWithExternalData(
+  spec: unknown,
+  weights: SafetensorsFile | Uint8Array,
+  options: ExportOptions & { externalData: ExternalDataOptions },
+): OnnxWithExternalData {
+  const location = checkLocation(options.externalData?.location);
+  const { externalData: _, ...rest } = options;
+  const external = toExternalData(exportModelProto(spec, weights, rest), location);
+  return { model: encodeModel(external.model), data: external.data };
+}
+
+function exportModelProto(
+  spec: unknown,
+  weights: SafetensorsFile | Uint8Array,
+  options: ExportOptions,
+): ModelProto {
+  const { opset, layout } = checkOptions(options);
   const model = isResolved(spec) ? spec : resolveSpec(spec);
   const file = checkedWeights(model, weights);
   const graph = new GraphBuilder(model.spec.name);
   const dims = inputDims(model.inputs.map((t) => t.shape));
-  model.inputs.forEach((input, i) => {
-    graph.reserve(input.name);
-    graph.input(input.name, ELEM_TYPE[input.dtype], dims[i] as ValueDim[]);
-  });
+  for (const input of model.inputs) graph.reserve(input.name);
   for (const node of model.nodes) for (const t of node.outputs) graph.reserve(t.name);
-
-  const values = new Map(model.inputs.map((t) => [t.name, t.name]));
+  const values = declareInputs(
+    graph,
+    model.inputs.map((t, i) => ({
+      name: t.name,
+      dtype: t.dtype,
+      elemType: ELEM_TYPE[t.dtype],
+      dims: dims[i] as ValueDim[],
+    })),
+    layout,
+  );
   for (const node of model.nodes) emitNode(graph, node, file, opset, values);
 
   const inputNames = new Set(model.inputs.map((t) => t.name));
@@ -97,13 +147,11 @@ export function exportOnnx(
     if (value !== out.name) graph.op('Identity', [value], {}, { output: out.name });
     graph.output(out.name, ELEM_TYPE[out.dtype], ['batch', ...out.shape]);
   }
-  return encodeModel(
-    modelProto(graph.build(), {
-      opset,
-      producerVersion: NETSPEC_ONNX_VERSION,
-      metadata: { 'netspec.spec_version': String(SPEC_VERSION), 'netspec.model': model.spec.name },
-    }),
-  );
+  return modelProto(graph.build(), {
+    opset,
+    producerVersion: NETSPEC_ONNX_VERSION,
+    metadata: { 'netspec.spec_version': String(SPEC_VERSION), 'netspec.model': model.spec.name },
+  });
 }
 
 function emitNode(

@@ -1,5 +1,6 @@
 export { ExportError, OnnxFileError, SessionError } from './errors.js';
-export { type ExportOptions, exportOnnx } from './export.js';
+export type { ExternalDataOptions, OnnxWithExternalData } from './export/external-data.js';
+export { type ExportOptions, exportOnnx, exportOnnxWithExternalData } from './export.js';
 export {
   type CompareOptions,
   CPU_TOLERANCE,
@@ -31,3 +32,4 @@ export {
   type SessionOptions,
 } from './session/create.js';
 export type { ModelRunner, RunnerTensor } from './session/runner.js';
+export { checkSupport, KNOWN_DOMAINS, MAX_AI_ONNX_OPSET } from './session/support.js';

@@ -1,6 +1,8 @@
 import { OnnxFileError } from '../errors.js';
 import { decodeModel } from '../proto/codec.js';
 import { DataType, type GraphProto, type ModelProto } from '../proto/types.js';
+import type { OnnxEngine } from './create.js';
+import { checkSupport } from './support.js';
 
 /** protobuf's 2 GiB limit: a ModelProto larger than this cannot be parsed by any runtime. */
 const MAX_MODEL_BYTES = 2 ** 31 - 1;
@@ -19,9 +21,11 @@ const BYTES_PER_ELEMENT: Partial<Record<number, number>> = {
 /**
  * Decodes and checks the bytes of an ONNX model before an engine sees them: empty, oversized,
  * truncated or foreign bytes, and graphs whose values or initializers do not add up, each get an
- * `OnnxFileError` naming `source` and what is wrong.
+ * `OnnxFileError` naming `source` and what is wrong. The model's `opset_import` is in the result;
+ * with `engine`, an ai.onnx opset newer than that engine runs, or an operator domain it does not
+ * implement, is an `OnnxFileError` too (see `checkSupport`).
  */
-export function readOnnx(bytes: Uint8Array, source = 'model'): ModelProto {
+export function readOnnx(bytes: Uint8Array, source = 'model', engine?: OnnxEngine): ModelProto {
   if (bytes.length === 0) throw new OnnxFileError(`${source}: the file is empty`);
   if (bytes.length > MAX_MODEL_BYTES) {
     throw new OnnxFileError(
@@ -43,6 +47,7 @@ export function readOnnx(bytes: Uint8Array, source = 'model'): ModelProto {
   if (!model.graph) throw notOnnx('no graph');
   if (!model.opset_import?.length) throw notOnnx('no opset import');
   checkGraph(model.graph, source);
+  if (engine) checkSupport(model, engine, source);
   return model;
 }
 

@@ -1,8 +1,10 @@
 import { SessionError } from '../errors.js';
+import type { ModelProto } from '../proto/types.js';
 import { readOnnx } from './check.js';
 import { CUDA_INSTALL_HINT, loadOrtNode, loadOrtWeb, ortNodeCudaProblem } from './engines.js';
-import { ortRunner } from './ort-runner.js';
+import { type OrtModule, ortRunner } from './ort-runner.js';
 import type { ModelRunner } from './runner.js';
+import { unsupportedOpError } from './support.js';
 
 export type OnnxEngine = 'ort-node' | 'ort-web';
 export const ONNX_ENGINES: readonly OnnxEngine[] = ['ort-node', 'ort-web'];
@@ -52,7 +54,15 @@ export async function createSession(
       `ort-web: no ${provider} execution provider (onnxruntime-web runs wasm, or webgpu in a browser); use engine 'ort-node' for CUDA`,
     );
   }
-  readOnnx(bytes, options.source);
+  const model = readOnnx(bytes, options.source, engine);
+  // An op the engine has no implementation of is the file's problem, not the engine's: say which.
+  const load = async (ort: OrtModule, sessionOptions: object): Promise<ModelRunner> => {
+    try {
+      return await ortRunner(engine, ort, bytes, sessionOptions);
+    } catch (e) {
+      throw opError(model, engine, e, options.source) ?? e;
+    }
+  };
   if (engine === 'ort-node') {
     const ort = await loadOrtNode();
     const sessionOptions = {
@@ -61,7 +71,7 @@ export async function createSession(
       graphOptimizationLevel: 'all',
       ...(threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}),
     };
-    if (provider === 'cpu') return ortRunner(engine, ort, bytes, sessionOptions);
+    if (provider === 'cpu') return load(ort, sessionOptions);
     const problem = ortNodeCudaProblem();
     if (problem) {
       throw new SessionError(
@@ -69,8 +79,9 @@ export async function createSession(
       );
     }
     try {
-      return await ortRunner(engine, ort, bytes, sessionOptions);
+      return await load(ort, sessionOptions);
     } catch (e) {
+      if (!(e instanceof SessionError)) throw e;
       const reason = e instanceof Error ? e.message : String(e);
       // A model the engine cannot run keeps its own message; a provider that fails says so.
       if (!/cuda|cudnn|provider|shared librar|device/i.test(reason)) throw e;
@@ -83,8 +94,10 @@ export async function createSession(
     throw new SessionError(`ort-web: runs one thread in Node, got threads ${threads}`);
   }
   const ort = await loadOrtWeb();
-  return ortRunner(engine, ort, bytes, {
-    executionProviders: ['wasm'],
-    graphOptimizationLevel: 'all',
-  });
+  return load(ort, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+}
+
+function opError(model: ModelProto, engine: OnnxEngine, e: unknown, source?: string) {
+  const reason = e instanceof Error ? e.message : String(e);
+  return unsupportedOpError(model, engine, reason, source);
 }
