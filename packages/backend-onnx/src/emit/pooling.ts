@@ -53,11 +53,22 @@ const pool2d = (kind: 'max' | 'avg') => ({
   },
 });
 
-/** Global pooling: a Reduce over the spatial axes 1..n of the channels-last input. */
+/**
+ * Global pooling: a Reduce over the spatial axes of the input made channels-first, as the other
+ * pools. A Reduce over the channels-last axes 1..n would be cheaper to read but slower to run:
+ * onnxruntime's transpose optimizer does not push the Transpose that follows a Conv through the
+ * elementwise ops (batch norm's Mul / Add, a residual Sum, Relu) into a channels-last Reduce, so
+ * the last block before the pool stays unfused, channels-last. With the Transpose written here
+ * the pair cancels; where the input is channels-last anyway, onnxruntime pushes the lone
+ * Transpose through the Reduce (keepDims false: it disappears; true: it cancels the one back).
+ */
 const global = (op: 'ReduceMax' | 'ReduceMean', n: 1 | 2) => ({
-  emit: (c: { keepDims: boolean }, inputs: string[], ctx: EmitContext) => [
-    reduce(ctx, op, only(inputs), n === 1 ? [1] : [1, 2], c.keepDims, ctx.outputName()),
-  ],
+  emit: (c: { keepDims: boolean }, inputs: string[], ctx: EmitContext) => {
+    const axes = n === 1 ? [2] : [2, 3];
+    const x = toNchw(ctx, only(inputs), n);
+    if (!c.keepDims) return [reduce(ctx, op, x, axes, false, ctx.outputName())];
+    return [toNhwc(ctx, reduce(ctx, op, x, axes, true), n, ctx.outputName())];
+  },
 });
 
 /** The pooling family in ONNX. */
