@@ -83,7 +83,8 @@ function emitGelu(ctx: EmitContext, x: string, approximate: boolean, output?: st
     const sum = ctx.op('Add', [x, ctx.op('Mul', [cube, ctx.scalar('c', 0.044715)])]);
     inner = ctx.op('Tanh', [ctx.op('Mul', [sum, ctx.scalar('sqrt_2_over_pi', SQRT_2_OVER_PI)])]);
   } else {
-    inner = ctx.op('Erf', [ctx.op('Mul', [x, ctx.scalar('sqrt_half', Math.SQRT1_2)])]);
+    // x / √2 as a Div: the form onnxruntime's Gelu fusion recognizes.
+    inner = ctx.op('Erf', [ctx.op('Div', [x, ctx.scalar('sqrt_2', Math.SQRT2)])]);
   }
   const half = ctx.op('Mul', [x, ctx.scalar('half', 0.5)]);
   return ctx.op('Mul', [half, ctx.op('Add', [inner, ctx.scalar('one', 1)])], {}, output);
