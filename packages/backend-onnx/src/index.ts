@@ -6,6 +6,7 @@ export {
   CPU_TOLERANCE,
   compareRunners,
   formatParityTable,
+  GPU_TOLERANCE,
   type OutputParity,
   type ParityReport,
   type TensorError,

@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { resolveSpec, writeSafetensors } from '@netspec/spec';
 import { describe, expect, it } from 'vitest';
 import { exportOnnx } from '../export.js';
 import { decodeModel } from '../proto/codec.js';
 import { createSession } from '../session/create.js';
+import { checkModels } from '../test-utils/checker.js';
 import { attr, exportLayer, graphOf, ops } from '../test-utils/graph.js';
 
 const N = 4000;
@@ -74,5 +78,16 @@ describe('generative emitters', () => {
     expect(Array.from(again)).not.toEqual(Array.from(z));
     const [tiny] = (await sample(bytes, 0.25, -60)) as [Float32Array];
     for (const v of tiny) expect(v).toBeCloseTo(0.25, 6);
+  });
+
+  it('sampling passes the official ONNX checker, seeded or not', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netspec-sampling-'));
+    const paths = [samplingModel(5), samplingModel()].map((bytes, i) => {
+      const path = join(dir, `sampling-${i}.onnx`);
+      writeFileSync(path, bytes);
+      return path;
+    });
+    expect(Object.values(checkModels(paths))).toEqual([null, null]);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

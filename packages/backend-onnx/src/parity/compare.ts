@@ -3,6 +3,8 @@ import type { ModelRunner, RunnerTensor } from '@netspec/spec';
 
 /** fp32 bar of CPU and wasm engines: `|a-b| <= tol * max(1, |b|)`. */
 export const CPU_TOLERANCE = 1e-4;
+/** GPU engines (CUDA, WebGPU) use TF32 and other fast paths by default (DESIGN.md). */
+export const GPU_TOLERANCE = 1e-3;
 
 /** The errors of one tensor against its reference. */
 export interface TensorError {
@@ -32,7 +34,7 @@ export interface ParityReport {
 }
 
 export interface CompareOptions {
-  /** Relative bar (default CPU_TOLERANCE); state 1e-3 for GPU engines. */
+  /** Relative bar (default CPU_TOLERANCE; GPU_TOLERANCE for GPU engines). */
   tolerance?: number;
 }
 
