@@ -1,2 +1,18 @@
-// Filled in by its own issue; see ../../../shared/DESIGN.md.
-export {};
+export { lenet5, mnistConvnet } from './lenet.js';
+export { type MlpOptions, mlp } from './mlp.js';
+export {
+  isPresetName,
+  PRESET_NAMES,
+  PRESETS,
+  type Preset,
+  type PresetName,
+  preset,
+} from './presets.js';
+export {
+  type Resnet20Options,
+  type ResnetDepth,
+  type ResnetOptions,
+  resnet,
+  resnet20,
+} from './resnet.js';
+export type { ActivationInput, BlockInput, LayerInput, SpecInput } from './types.js';
