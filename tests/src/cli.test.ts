@@ -161,3 +161,33 @@ describe('netspec doctor', () => {
     expect(r.stdout).toContain('no-such-engine');
   });
 });
+
+describe('netspec zoo', () => {
+  it('lists the presets and prints one as a spec that validates', () => {
+    const list = netspec('zoo', 'list', '--json');
+    expect(list.code).toBe(0);
+    const names = JSON.parse(list.stdout).map((p: { name: string }) => p.name);
+    expect(names).toEqual(expect.arrayContaining(['lenet5', 'resnet50']));
+    const shown = netspec('zoo', 'show', 'lenet5');
+    expect(shown.code).toBe(0);
+    // The preset is the repository's LeNet-5 example.
+    const example = JSON.parse(readFileSync(`${root}examples/lenet5.json`, 'utf8'));
+    delete example.$schema;
+    expect(JSON.parse(shown.stdout)).toEqual(example);
+  });
+
+  it('takes zoo:<preset> wherever a spec path goes', () => {
+    const r = netspec('summary', 'zoo:resnet50', '--json');
+    expect(r.code).toBe(0);
+    // torchvision's resnet50 has 25,557,032 parameters (BN running statistics are buffers).
+    expect(JSON.parse(r.stdout).trainableParams).toBe(25_557_032);
+  });
+
+  it('names an unknown preset with the closest one (exit 2)', () => {
+    const r = netspec('validate', 'zoo:resnet19');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown zoo preset "resnet19"');
+    expect(r.stderr).toContain('did you mean "resnet18"?');
+    expect(netspec('zoo', 'show', 'nope').code).toBe(2);
+  });
+});

@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import {
+  didYouMean,
   formatIssue,
   type Limits,
   pointerLocator,
@@ -7,6 +8,7 @@ import {
   type SpecIssue,
   validateSpecText,
 } from '@netspec/spec';
+import { isPresetName, PRESET_NAMES, preset } from '@netspec/zoo';
 import { UserError } from './user-error.js';
 
 /** No real spec comes near this; a larger file is refused before it is read. */
@@ -55,12 +57,28 @@ export function issueLines(path: string, text: string, issues: SpecIssue[]): str
   });
 }
 
+/** `zoo:<preset>` names a zoo preset wherever a spec file is expected. */
+export const ZOO_PREFIX = 'zoo:';
+
+/** The JSON text of a zoo preset, or a UserError naming the known presets. */
+export function zooSpecText(name: string): string {
+  if (!isPresetName(name)) {
+    const near = didYouMean(name, [...PRESET_NAMES]);
+    throw new UserError(
+      `unknown zoo preset "${name}"; expected one of ${PRESET_NAMES.join(', ')}${near ? ` (did you mean "${near}"?)` : ''}`,
+    );
+  }
+  return `${JSON.stringify(preset(name), null, 2)}\n`;
+}
+
 /** Validates a spec file; problems come back as data so `validate --json` can print them. */
 export async function checkSpecFile(
   path: string,
   limits: Partial<Limits> = {},
 ): Promise<SpecCheck> {
-  const text = await readTextFile(path, 'a netspec JSON spec');
+  const text = path.startsWith(ZOO_PREFIX)
+    ? zooSpecText(path.slice(ZOO_PREFIX.length))
+    : await readTextFile(path, 'a netspec JSON spec');
   const result = validateSpecText(text, { limits });
   return result.ok
     ? result

@@ -3,6 +3,7 @@ import { doctorCommand } from './commands/doctor.js';
 import { schemaCommand } from './commands/schema.js';
 import { summaryCommand } from './commands/summary.js';
 import { validateCommand } from './commands/validate.js';
+import { zooCommand } from './commands/zoo.js';
 import { EXIT_USAGE, UserError } from './user-error.js';
 import { VERSION } from './version.js';
 
@@ -15,8 +16,11 @@ export function buildProgram(): Command {
     .option('--debug', 'show stack traces of errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const add of [validateCommand, summaryCommand, schemaCommand, doctorCommand]) add(program);
-  for (const cmd of program.commands)
+  for (const add of [validateCommand, summaryCommand, schemaCommand, doctorCommand, zooCommand])
+    add(program);
+  // Subcommands (zoo list) need the same: usage errors exit 2, never a process.exit.
+  const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
+  for (const cmd of all(program).slice(1))
     cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;
 }
