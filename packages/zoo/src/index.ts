@@ -1,4 +1,12 @@
+export { type AutoencoderOptions, autoencoder } from './autoencoder.js';
+export { type DcganOptions, dcgan } from './gan.js';
 export { lenet5, mnistConvnet } from './lenet.js';
+export {
+  type LstmClassifierOptions,
+  type LstmForecasterOptions,
+  lstmClassifier,
+  lstmForecaster,
+} from './lstm.js';
 export { type MlpOptions, mlp } from './mlp.js';
 export {
   isPresetName,
@@ -16,3 +24,4 @@ export {
   resnet20,
 } from './resnet.js';
 export type { ActivationInput, BlockInput, LayerInput, SpecInput } from './types.js';
+export { type VaeOptions, vae } from './vae.js';

@@ -10,6 +10,13 @@ const REFERENCE: Record<string, number> = {
   resnet34: 21_797_672, // torchvision
   resnet50: 25_557_032, // torchvision
   resnet20: 269_722, // He et al. 2015 (0.27M), option A; akamaster/pytorch_resnet_cifar10
+  'lstm-classifier': 2_659_074, // 20000*128 + 2*4*(128*64 + 64*64 + 64) + 128*2+2
+  'lstm-forecaster': 29_345, // 4*(1*64 + 64*64 + 64) + 4*(64*32 + 32*32 + 32) + 32+1
+  'dcgan-mnist': 904_258, // see gan.test.ts
+  'vae-mnist': 835_384, // see vae.test.ts
+  'conv-vae-mnist': 191_225, // see vae.test.ts
+  'autoencoder-mnist': 209_968, // see autoencoder.test.ts
+  'denoising-autoencoder-mnist': 28_353, // Keras example "Convolutional autoencoder for image denoising"
 };
 
 describe('presets', () => {

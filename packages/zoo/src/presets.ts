@@ -1,6 +1,10 @@
+import { autoencoder } from './autoencoder.js';
+import { dcgan } from './gan.js';
 import { lenet5, mnistConvnet } from './lenet.js';
+import { lstmClassifier, lstmForecaster } from './lstm.js';
 import { resnet, resnet20 } from './resnet.js';
 import type { SpecInput } from './types.js';
+import { vae } from './vae.js';
 
 export type PresetName =
   | 'lenet5'
@@ -8,7 +12,14 @@ export type PresetName =
   | 'resnet18'
   | 'resnet34'
   | 'resnet50'
-  | 'resnet20';
+  | 'resnet20'
+  | 'lstm-classifier'
+  | 'lstm-forecaster'
+  | 'dcgan-mnist'
+  | 'vae-mnist'
+  | 'conv-vae-mnist'
+  | 'autoencoder-mnist'
+  | 'denoising-autoencoder-mnist';
 
 export interface Preset {
   name: PresetName;
@@ -48,6 +59,43 @@ export const PRESETS: readonly Preset[] = [
     name: 'resnet20',
     description: "He et al.'s CIFAR-10 ResNet-20 with option-A (zero-padded identity) shortcuts.",
     spec: resnet20,
+  },
+  {
+    name: 'lstm-classifier',
+    description:
+      'Bidirectional LSTM(64) over 128-d embeddings of 200 tokens (vocabulary 20,000), 2 classes.',
+    spec: () => lstmClassifier({ bidirectional: true }),
+  },
+  {
+    name: 'lstm-forecaster',
+    description: 'Stacked LSTM 64-32 forecaster: 24 steps of 1 feature -> the next value, mse.',
+    spec: () => lstmForecaster(),
+  },
+  {
+    name: 'dcgan-mnist',
+    description: 'DCGAN generator and discriminator for 28x28 digits in one spec (gan recipe).',
+    spec: () => dcgan(),
+  },
+  {
+    name: 'vae-mnist',
+    description: 'MLP VAE (784-512-20) for 28x28 digits (vae recipe, binaryCrossentropy).',
+    spec: () => vae({ kind: 'mlp' }),
+  },
+  {
+    name: 'conv-vae-mnist',
+    description: 'Convolutional VAE (the Keras VAE example, latent 20) for 28x28 digits.',
+    spec: () => vae({ kind: 'conv' }),
+  },
+  {
+    name: 'autoencoder-mnist',
+    description: 'Dense autoencoder 784-128-32-128-784 for 28x28 digits (autoencoder recipe).',
+    spec: () => autoencoder({ kind: 'dense' }),
+  },
+  {
+    name: 'denoising-autoencoder-mnist',
+    description: 'Convolutional denoising autoencoder (the Keras example), input noise stddev 0.4.',
+    spec: () =>
+      autoencoder({ kind: 'conv', noiseStddev: 0.4, name: 'denoising-autoencoder-mnist' }),
   },
 ];
 
