@@ -1,11 +1,15 @@
-import { compareRunners, createSession, exportOnnx } from '@netspec/backend-onnx';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkModels, compareRunners, createSession, exportOnnx } from '@netspec/backend-onnx';
 import { buildModel, Rng, saveWeights, tfjsRunner, useEngine } from '@netspec/backend-tfjs';
 import type { RunnerTensor } from '@netspec/spec';
 import { PRESETS, type PresetName } from '@netspec/zoo';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // Every zoo preset small enough for CI, exported with seeded weights, runs on onnxruntime-node
-// and onnxruntime-web with tfjs's outputs (|a - b| <= 1e-4 * max(1, |b|), DESIGN.md).
+// and onnxruntime-web with tfjs's outputs (|a - b| <= 1e-4 * max(1, |b|), DESIGN.md), and every
+// preset's export (the large ones too) passes the official ONNX checker.
 
 /** Presets left out here, with why; none may be left out silently. */
 const SKIPPED: Partial<Record<PresetName, string>> = {
@@ -30,9 +34,24 @@ function inputsFor(inputs: { name: string; shape: (number | null)[]; dtype: stri
   return feeds;
 }
 
+const dir = mkdtempSync(join(tmpdir(), 'netspec-zoo-'));
+
 describe('zoo presets: tfjs vs onnxruntime', () => {
   beforeAll(async () => {
     await useEngine('wasm');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('every preset exports a model that passes onnx.checker.check_model(full_check=True)', () => {
+    const paths = PRESETS.map((p) => {
+      const model = buildModel(p.spec(), { seed: 1 });
+      const path = join(dir, `${p.name}.onnx`);
+      writeFileSync(path, exportOnnx(model.resolved, saveWeights(model)));
+      model.dispose();
+      return path;
+    });
+    const failures = Object.entries(checkModels(paths)).filter(([, error]) => error !== null);
+    expect(failures).toEqual([]);
   });
 
   it('names a reason for every preset it leaves out', () => {

@@ -1,3 +1,4 @@
+export { checkModels, onnxPython } from './checker.js';
 export { ExportError, OnnxFileError, SessionError } from './errors.js';
 export type { ExternalDataOptions, OnnxWithExternalData } from './export/external-data.js';
 export { type ExportOptions, exportOnnx, exportOnnxWithExternalData } from './export.js';

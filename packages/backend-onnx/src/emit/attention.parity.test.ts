@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildModel, Rng, saveWeights, tf, useEngine } from '@netspec/backend-tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkModels } from '../checker.js';
 import { exportOnnx } from '../export.js';
 import { createSession } from '../session/create.js';
 import type { RunnerTensor } from '../session/runner.js';
@@ -11,7 +12,6 @@ import {
   type AttentionCase,
   type AttentionInput,
 } from '../test-utils/cases/attention.js';
-import { checkModels } from '../test-utils/checker.js';
 import { parityError } from '../test-utils/parity.js';
 
 const TOLERANCE = 1e-4;

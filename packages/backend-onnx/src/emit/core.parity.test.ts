@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useEngine } from '@netspec/backend-tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkModels } from '../checker.js';
 import { CORE_CASES } from '../test-utils/cases/core.js';
-import { checkModels } from '../test-utils/checker.js';
 import { type ParityRun, parityError, runParity } from '../test-utils/parity.js';
 
 const TOLERANCE = 1e-4;

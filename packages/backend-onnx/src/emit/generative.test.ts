@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveSpec, writeSafetensors } from '@netspec/spec';
 import { describe, expect, it } from 'vitest';
+import { checkModels } from '../checker.js';
 import { exportOnnx } from '../export.js';
 import { decodeModel } from '../proto/codec.js';
 import { createSession } from '../session/create.js';
-import { checkModels } from '../test-utils/checker.js';
 import { attr, exportLayer, graphOf, ops } from '../test-utils/graph.js';
 
 const N = 4000;

@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildModel, Rng, saveWeights, tf, useEngine } from '@netspec/backend-tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkModels } from '../checker.js';
 import { exportOnnx } from '../export.js';
 import { createSession } from '../session/create.js';
 import type { RunnerTensor } from '../session/runner.js';
 import { CONV_CASES } from '../test-utils/cases/conv.js';
 import { MERGE_CASES, type MultiLayerCase } from '../test-utils/cases/merge.js';
 import { POOLING_CASES } from '../test-utils/cases/pooling.js';
-import { checkModels } from '../test-utils/checker.js';
 import { type ParityCase, parityError } from '../test-utils/parity.js';
 
 const TOLERANCE = 1e-4;

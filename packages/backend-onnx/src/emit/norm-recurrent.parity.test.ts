@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { buildModel, Rng, saveWeights, tf, useEngine } from '@netspec/backend-tfjs';
 import { resolveSpec } from '@netspec/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkModels } from '../checker.js';
 import { exportOnnx } from '../export.js';
 import { createSession } from '../session/create.js';
 import type { RunnerTensor } from '../session/runner.js';
@@ -11,7 +12,6 @@ import { BLOCK_CASES } from '../test-utils/cases/block.js';
 import { GENERATIVE_CASES } from '../test-utils/cases/generative.js';
 import { NORMALIZATION_CASES } from '../test-utils/cases/normalization.js';
 import { RECURRENT_CASES, RECURRENT_MULTI_OUTPUT_CASES } from '../test-utils/cases/recurrent.js';
-import { checkModels } from '../test-utils/checker.js';
 import {
   type ParityCase,
   type ParityRun,

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { buildModel, Rng, saveWeights } from '@netspec/backend-tfjs';
 import { type LayerInput, resolveSpec, writeSafetensors } from '@netspec/spec';
 import { describe, expect, it } from 'vitest';
+import { checkModels } from '../checker.js';
 import { exportOnnx } from '../export.js';
 import { decodeModel } from '../proto/codec.js';
 import type { GraphProto, ValueInfoProto } from '../proto/types.js';
 import { createSession } from '../session/create.js';
-import { checkModels } from '../test-utils/checker.js';
 import { attr, graphOf, ops } from '../test-utils/graph.js';
 import { channelsFirstDims, channelsLastPerm, movesToChannelsFirst } from './layout.js';
 

@@ -1,4 +1,4 @@
-// Test support: the official ONNX checker (python3-onnx) over exported models.
+// The official ONNX checker (Debian python3-onnx): onnx.checker.check_model(full_check=True).
 import { execFileSync, spawnSync } from 'node:child_process';
 
 const CANDIDATES = [process.env.NETSPEC_PYTHON, 'python3', '/usr/bin/python3'].filter(
