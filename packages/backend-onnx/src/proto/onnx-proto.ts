@@ -1,10 +1,9 @@
-// onnx.proto beside it as a string (a test keeps them identical): nothing reads files at run time.
+// The ONNX schema netspec uses, as a string so nothing reads files at run time.
 export const ONNX_PROTO = `// A subset of ONNX's onnx.proto: the messages netspec writes and reads, with the official field
 // numbers and enum values. It follows onnx/onnx, file onnx/onnx.proto at tag v1.12.0 (IR version 8,
 // opset 17); field numbers are never reused upstream, so later files read the same.
 // Omitted: SparseTensorProto, FunctionProto, TrainingInfoProto, TensorAnnotation, and the TypeProto
 // variants other than Tensor; unknown fields are skipped when decoding.
-// src/proto/onnx-proto.ts holds this text as a string (a test keeps the two identical).
 syntax = "proto2";
 
 package onnx;
