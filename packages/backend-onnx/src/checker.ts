@@ -1,6 +1,9 @@
 // The official ONNX checker (Debian python3-onnx): onnx.checker.check_model(full_check=True).
 import { execFileSync, spawnSync } from 'node:child_process';
 
+/** Debian's python3-onnx 1.12 knows opsets up to 17; newer-opset models are checked by onnxruntime only. */
+export const CHECKER_MAX_OPSET = 17;
+
 const CANDIDATES = [process.env.NETSPEC_PYTHON, 'python3', '/usr/bin/python3'].filter(
   (p): p is string => !!p,
 );

@@ -5,6 +5,7 @@ import { buildModel, Rng, saveWeights, tf, useEngine } from '@netspec/backend-tf
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkModels } from '../checker.js';
 import { exportOnnx } from '../export.js';
+import { CPU_TOLERANCE as TOLERANCE } from '../parity/compare.js';
 import { createSession } from '../session/create.js';
 import type { RunnerTensor } from '../session/runner.js';
 import {
@@ -14,7 +15,6 @@ import {
 } from '../test-utils/cases/attention.js';
 import { parityError } from '../test-utils/parity.js';
 
-const TOLERANCE = 1e-4;
 const dir = mkdtempSync(join(tmpdir(), 'netspec-onnx-attention-'));
 const exported = new Map<string, string>();
 

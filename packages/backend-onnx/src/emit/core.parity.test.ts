@@ -3,13 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useEngine } from '@netspec/backend-tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkModels } from '../checker.js';
+import { CHECKER_MAX_OPSET, checkModels } from '../checker.js';
+import { CPU_TOLERANCE as TOLERANCE } from '../parity/compare.js';
 import { CORE_CASES } from '../test-utils/cases/core.js';
 import { type ParityRun, parityError, runParity } from '../test-utils/parity.js';
 
-const TOLERANCE = 1e-4;
-/** Debian's python3-onnx 1.12 knows opsets up to 17; newer-opset cases are checked by onnxruntime only. */
-const CHECKER_MAX_OPSET = 17;
 const dir = mkdtempSync(join(tmpdir(), 'netspec-onnx-core-'));
 const exported = new Map<string, string>();
 

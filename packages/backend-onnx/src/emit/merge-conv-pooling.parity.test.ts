@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildModel, Rng, saveWeights, tf, useEngine } from '@netspec/backend-tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkModels } from '../checker.js';
+import { CHECKER_MAX_OPSET, checkModels } from '../checker.js';
 import { exportOnnx } from '../export.js';
+import { CPU_TOLERANCE as TOLERANCE } from '../parity/compare.js';
 import { createSession } from '../session/create.js';
 import type { RunnerTensor } from '../session/runner.js';
 import { CONV_CASES } from '../test-utils/cases/conv.js';
@@ -12,9 +13,6 @@ import { MERGE_CASES, type MultiLayerCase } from '../test-utils/cases/merge.js';
 import { POOLING_CASES } from '../test-utils/cases/pooling.js';
 import { type ParityCase, parityError } from '../test-utils/parity.js';
 
-const TOLERANCE = 1e-4;
-/** Debian's python3-onnx 1.12 knows opsets up to 17; newer-opset cases are checked by onnxruntime only. */
-const CHECKER_MAX_OPSET = 17;
 const dir = mkdtempSync(join(tmpdir(), 'netspec-onnx-mcp-'));
 const exported = new Map<string, string>();
 

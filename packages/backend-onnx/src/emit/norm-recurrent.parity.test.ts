@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { buildModel, Rng, saveWeights, tf, useEngine } from '@netspec/backend-tfjs';
 import { resolveSpec } from '@netspec/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkModels } from '../checker.js';
+import { CHECKER_MAX_OPSET, checkModels } from '../checker.js';
 import { exportOnnx } from '../export.js';
+import { CPU_TOLERANCE as TOLERANCE } from '../parity/compare.js';
 import { createSession } from '../session/create.js';
 import type { RunnerTensor } from '../session/runner.js';
 import { BLOCK_CASES } from '../test-utils/cases/block.js';
@@ -20,9 +21,6 @@ import {
   specOf,
 } from '../test-utils/parity.js';
 
-const TOLERANCE = 1e-4;
-/** Debian's python3-onnx 1.12 knows opsets up to 17; newer-opset cases are checked by onnxruntime only. */
-const CHECKER_MAX_OPSET = 17;
 const CASES = [...NORMALIZATION_CASES, ...GENERATIVE_CASES, ...BLOCK_CASES, ...RECURRENT_CASES];
 const dir = mkdtempSync(join(tmpdir(), 'netspec-onnx-norm-recurrent-'));
 const exported = new Map<string, string>();
