@@ -84,6 +84,7 @@ export async function train(
   const training = trainingOf(model);
   const recipe: Recipe = training.recipe ?? { type: 'fit' };
   const seed = options.seed ?? training.seed ?? 0;
+  const epochs = options.epochs ?? training.epochs;
   let examples = prepare(model, data, recipe);
   let validation = options.validationData && prepare(model, options.validationData, recipe);
   if (!validation && training.validationSplit > 0) {
@@ -119,7 +120,7 @@ export async function train(
   let state: LoopState;
   try {
     state = await runLoop(step, examples, {
-      epochs: options.epochs ?? training.epochs,
+      epochs,
       batchSize: options.batchSize ?? training.batchSize,
       shuffle: training.shuffle,
       seed,
@@ -136,8 +137,7 @@ export async function train(
           }
         : undefined,
       onCheckpoint: (loop, reason) => {
-        if (reason === 'end' && best && loop.epoch < (options.epochs ?? training.epochs))
-          loadWeights(model, best);
+        if (reason === 'end' && best && loop.epoch < epochs) loadWeights(model, best);
         const dir = options.runDir;
         if (!dir) return;
         const slots = step.slots();
@@ -150,7 +150,6 @@ export async function train(
   } finally {
     step.dispose();
   }
-  const epochs = options.epochs ?? training.epochs;
   return {
     history: state.history,
     state,
