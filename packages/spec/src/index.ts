@@ -16,7 +16,7 @@ export {
   validateSpec,
   validateSpecText,
 } from './resolve/validate.js';
-export type { ModelRunner, RunnerTensor } from './runner.js';
+export type { ModelRunner, RunnerTensor, TokenScorer } from './runner.js';
 export * from './safetensors.js';
 export * from './schema/activation.js';
 export * from './schema/primitives.js';
