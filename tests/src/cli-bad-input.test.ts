@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'vitest';
+import { TOOL_CASES } from './cli-bad-input-tools.js';
+import { TRAIN_EXPORT_CASES } from './cli-bad-input-train.js';
 import { type BadInputCase, expectRejected, scratch } from './cli-harness.js';
 
 // Every command, bad input of every kind: exit 2, one clear line, nothing written. Rows are
@@ -20,6 +22,8 @@ const CASES: BadInputCase[] = [
     message: /bad\.json/,
   },
   { name: 'zoo show: unknown preset', args: ['zoo', 'show', 'lenet6'], message: /lenet6/ },
+  ...TOOL_CASES,
+  ...TRAIN_EXPORT_CASES,
 ];
 
 describe('bad input gives exit 2, one message, no output', () => {

@@ -1,7 +1,15 @@
 import { Command, CommanderError } from 'commander';
+import { benchCommand } from './commands/bench.js';
+import { convertCommand } from './commands/convert.js';
 import { doctorCommand } from './commands/doctor.js';
+import { evaluateCommand } from './commands/evaluate.js';
+import { exportCommand } from './commands/export.js';
+import { generateCommand } from './commands/generate.js';
+import { parityCommand } from './commands/parity.js';
+import { predictCommand } from './commands/predict.js';
 import { schemaCommand } from './commands/schema.js';
 import { summaryCommand } from './commands/summary.js';
+import { trainCommand } from './commands/train.js';
 import { validateCommand } from './commands/validate.js';
 import { zooCommand } from './commands/zoo.js';
 import { EXIT_USAGE, UserError } from './user-error.js';
@@ -18,6 +26,9 @@ export function buildProgram(): Command {
     .exitOverride();
   for (const add of [validateCommand, summaryCommand, schemaCommand, doctorCommand, zooCommand])
     add(program);
+  for (const add of [trainCommand, evaluateCommand, exportCommand, predictCommand, parityCommand])
+    add(program);
+  for (const add of [convertCommand, benchCommand, generateCommand]) add(program);
   // Subcommands (zoo list) need the same: usage errors exit 2, never a process.exit.
   const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
   for (const cmd of all(program).slice(1))
