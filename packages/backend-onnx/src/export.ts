@@ -55,7 +55,7 @@ function inputDims(shapes: readonly (readonly (number | null)[])[]): ValueDim[][
   ]);
 }
 
-function checkOptions(options: ExportOptions): Required<Omit<ExportOptions, 'exposeAll'>> {
+export function checkOptions(options: ExportOptions): Required<Omit<ExportOptions, 'exposeAll'>> {
   const opset = options.opset ?? 17;
   if (!SUPPORTED_OPSETS.includes(opset)) {
     throw new ExportError(
@@ -129,7 +129,9 @@ function exportModelProto(
     })),
     layout,
   );
-  for (const node of model.nodes) emitNode(graph, node, file, opset, values);
+  // Initializers by weight path: a tied weight is written once, where its owner stores it.
+  const initializers = new Map<string, string>();
+  for (const node of model.nodes) emitNode(graph, node, file, opset, values, initializers);
 
   const inputNames = new Set(model.inputs.map((t) => t.name));
   const outputs = [...model.outputs];
@@ -154,26 +156,34 @@ function exportModelProto(
   });
 }
 
-function emitNode(
+/** Emits one node through `emitters` (the kv-cache export swaps in its own for a few kinds). */
+export function emitNode(
   graph: GraphBuilder,
   node: ResolvedNode,
   file: SafetensorsFile,
   opset: number,
   values: Map<string, string>,
+  initializers: Map<string, string>,
+  emitters: Record<string, unknown> = EMITTERS,
 ): void {
-  const weights = new Map<string, string>();
+  const paramOf = (name: string) => {
+    const param =
+      node.params.find((p) => p.name === name) ?? node.tied.find((p) => p.name === name);
+    if (!param) throw new ExportError(`${node.path}: the layer has no weight "${name}"`);
+    return param;
+  };
   const ctx: EmitContext = {
     graph,
     node,
     opset,
-    weightData: (name) => weightValues(file, `${node.path}.${name}`),
+    weightData: (name) =>
+      weightValues(file, node.tied.find((p) => p.name === name)?.path ?? `${node.path}.${name}`),
     weight(name) {
-      const param = node.params.find((p) => p.name === name);
-      if (!param) throw new ExportError(`${node.path}: the layer has no weight "${name}"`);
-      let init = weights.get(name);
+      const param = paramOf(name);
+      let init = initializers.get(param.path);
       if (init === undefined) {
         init = graph.initializer(param.path, ctx.weightData(name), param.shape);
-        weights.set(name, init);
+        initializers.set(param.path, init);
       }
       return init;
     },
@@ -187,7 +197,7 @@ function emitNode(
     scalar: (base, v) => graph.scalar(`${node.path}/${base}`, v),
   };
   const inputs = node.inputs.map((t) => values.get(t.name) as string);
-  const emitter = EMITTERS[node.layer.type] as {
+  const emitter = emitters[node.layer.type] as {
     emit(c: unknown, inputs: string[], ctx: EmitContext): string[];
   };
   const outs = emitter.emit(node.layer, inputs, ctx);

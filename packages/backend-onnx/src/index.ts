@@ -1,7 +1,16 @@
+export {
+  INFERENCE_ENGINES,
+  type InferenceBenchOptions,
+  type InferenceBenchResult,
+  type InferenceEngine,
+  runInferenceBench,
+} from './bench/inference.js';
 export { checkModels, onnxPython } from './checker.js';
 export { ExportError, OnnxFileError, SessionError } from './errors.js';
 export type { ExternalDataOptions, OnnxWithExternalData } from './export/external-data.js';
 export { type ExportOptions, exportOnnx, exportOnnxWithExternalData } from './export.js';
+export { type CacheExportOptions, exportOnnxWithCache } from './kv-cache/export.js';
+export { type OrtScorerOptions, ortScorer } from './kv-cache/scorer.js';
 export {
   type CompareOptions,
   CPU_TOLERANCE,

@@ -1,4 +1,9 @@
 export { BENCH_MODELS, type BenchModel } from './bench/models.js';
+export {
+  runTrainingBench,
+  type TrainingBenchOptions,
+  type TrainingBenchResult,
+} from './bench/training.js';
 export * from './data/index.js';
 export {
   ENGINE_ORDER,
@@ -11,6 +16,8 @@ export {
   probeEngines,
   useEngine,
 } from './engine.js';
+export { type DecoderPlan, DecoderPlanError, decoderPlan } from './generate/plan.js';
+export { type TfjsScorerOptions, tfjsScorer } from './generate/scorer.js';
 export { writeFileAtomic } from './io/atomic.js';
 export { imageGrid, writeImageGrid } from './io/png.js';
 export { registerWasmKernels } from './kernels/register.js';

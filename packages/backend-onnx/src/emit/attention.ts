@@ -14,7 +14,7 @@ const MASKED_SCORE = -1e9;
 const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 
 /** An int64 scalar (rank 0) constant under this layer's path. */
-const int64Scalar = (ctx: EmitContext, base: string, value: number) =>
+export const int64Scalar = (ctx: EmitContext, base: string, value: number) =>
   ctx.graph.int64s(`${ctx.node.path}/${base}`, [value], []);
 
 /** The length of axis 1 of `x` as an int64 scalar (for Range). */
@@ -29,7 +29,7 @@ function firstRows(ctx: EmitContext, table: string, x: string): string {
 }
 
 /** 0, 1, ..., n - 1 (n an int64 scalar), int64. */
-const range = (ctx: EmitContext, n: string) =>
+export const range = (ctx: EmitContext, n: string) =>
   ctx.op('Range', [int64Scalar(ctx, 'zero_i', 0), n, int64Scalar(ctx, 'one_i', 1)]);
 
 /** Keras's causal mask: query i may look at key j <= i, (1, Tq, S) bool. */
@@ -117,7 +117,39 @@ interface HeadOptions {
   output: number[];
 }
 
-/** Keras MultiHeadAttention with weights `<prefix>query.kernel` & co.: (B, Tq, ...output). */
+/**
+ * Sine/cosine encodings of float positions (..., T): (..., T, D).
+ * angle(p, i) = p · (1/maxWavelength)^(2·floor(i/2)/D); sin on even i, cos on odd i
+ */
+export function sineTable(ctx: EmitContext, positions: string, d: number, maxWavelength: number) {
+  const timescales = Float32Array.from({ length: d }, (_, i) =>
+    Math.fround((1 / maxWavelength) ** ((2 * Math.floor(i / 2)) / d)),
+  );
+  const cosMask = Float32Array.from({ length: d }, (_, i) => i % 2);
+  const path = ctx.node.path;
+  const ts = ctx.graph.initializer(`${path}/timescales`, timescales, [1, d]);
+  const odd = ctx.graph.initializer(`${path}/cos_mask`, cosMask, [d]);
+  const even = ctx.graph.initializer(
+    `${path}/sin_mask`,
+    cosMask.map((m) => 1 - m),
+    [d],
+  );
+  const column = ctx.op('Unsqueeze', [positions, ctx.int64s('axes_last', [-1])]); // (..., T, 1)
+  const angles = ctx.op('Mul', [column, ts]); // (..., T, D)
+  const sines = ctx.op('Mul', [ctx.op('Sin', [angles]), even]);
+  return ctx.op('Add', [sines, ctx.op('Mul', [ctx.op('Cos', [angles]), odd])]);
+}
+
+/**
+ * A KV cache's hook: heads-first keys and values of the new positions (B, h, T, d) in, those of
+ * every position (B, h, past + T, d) out.
+ */
+export type ExtendKeyValues = (key: string, value: string) => [string, string];
+
+/**
+ * Keras MultiHeadAttention with weights `<prefix>query.kernel` & co.: (B, Tq, ...output).
+ * `extend` (a KV cache) joins past keys and values to the new ones before the scores.
+ */
 function multiHead(
   ctx: EmitContext,
   [query, value, key]: [string, string, string],
@@ -125,6 +157,7 @@ function multiHead(
   o: HeadOptions,
   prefix: string,
   output?: string,
+  extend?: ExtendKeyValues,
 ): string {
   // (B, T, D) -> (B, T, heads * dim) -> (B, T, heads, dim) -> (B, heads, T, dim)
   const heads = (x: string, name: string, rows: number, dim: number) => {
@@ -134,8 +167,9 @@ function multiHead(
   };
   const qh = heads(query, 'query', o.dims[0], o.keyDim);
   const q = ctx.op('Mul', [qh, ctx.scalar('scale', 1 / Math.sqrt(o.keyDim))]);
-  const k = heads(key, 'key', o.dims[2], o.keyDim);
-  const v = heads(value, 'value', o.dims[1], o.valueDim);
+  const newKey = heads(key, 'key', o.dims[2], o.keyDim);
+  const newValue = heads(value, 'value', o.dims[1], o.valueDim);
+  const [k, v] = extend ? extend(newKey, newValue) : [newKey, newValue]; // (B, h, S, d)
   const kt = ctx.op('Transpose', [k], { perm: ints([0, 1, 3, 2]) }); // (B, h, kd, S)
   const scores = ctx.op('MatMul', [q, kt]); // (B, h, Tq, S)
   const mask = keep && ctx.op('Unsqueeze', [keep, ctx.int64s('axes_1', [1])]);
@@ -165,7 +199,7 @@ function queryValueKey(inputs: string[]): [string, string, string] {
 }
 
 /** The feature size of node input `i` (value defaults to query, key to value). */
-function featureSize(ctx: EmitContext, i: number): number {
+export function featureSize(ctx: EmitContext, i: number): number {
   const ts = ctx.node.inputs;
   const t = ts[Math.min(i, ts.length - 1)];
   return t?.shape.at(-1) as number;
@@ -173,7 +207,7 @@ function featureSize(ctx: EmitContext, i: number): number {
 
 // ---- transformer blocks ---------------------------------------------------------------------
 
-interface BlockConfig {
+export interface BlockConfig {
   numHeads: number;
   activation: Activation;
   layerNormEpsilon: number;
@@ -182,7 +216,7 @@ interface BlockConfig {
 }
 
 /** x + body(x), normalized before body (pre-norm) or after (post-norm). */
-function residual(
+export function residual(
   ctx: EmitContext,
   c: BlockConfig,
   norm: string,
@@ -202,13 +236,14 @@ function residual(
 }
 
 /** keras-hub's attention in a block: keyDim = valueDim = D / heads, biased, output D. */
-function blockAttention(
+export function blockAttention(
   ctx: EmitContext,
   c: BlockConfig,
   d: number,
   prefix: string,
   keep: string | undefined,
   source?: { value: string; dim: number },
+  extend?: ExtendKeyValues,
 ) {
   return (x: string) => {
     const keyDim = d / c.numHeads;
@@ -222,12 +257,12 @@ function blockAttention(
       dims: [d, s, s],
       output: [d],
     };
-    return multiHead(ctx, [x, kv, kv], keep, o, `${prefix}.`);
+    return multiHead(ctx, [x, kv, kv], keep, o, `${prefix}.`, undefined, extend);
   };
 }
 
 /** keras-hub's feed-forward network: dense(intermediateDim, activation), then dense(D). */
-function feedForward(ctx: EmitContext, c: BlockConfig, d: number) {
+export function feedForward(ctx: EmitContext, c: BlockConfig, d: number) {
   return (x: string) => {
     const h = dense(ctx, x, 'ffn.intermediate', d, true);
     return dense(ctx, emitActivation(ctx, h, c.activation), 'ffn.output', c.intermediateDim, true);
@@ -309,27 +344,11 @@ export const attentionEmitters = {
   } satisfies Emitter<'positionEmbedding'>,
 
   sinusoidalPositionEncoding: {
-    // angle(p, i) = p · (1/maxWavelength)^(2·floor(i/2)/D); sin on even i, cos on odd i
     emit(c, inputs, ctx) {
       const x = inputs[0] as string;
       const d = ctx.node.inputs[0]?.shape.at(-1) as number;
-      const timescales = Float32Array.from({ length: d }, (_, i) =>
-        Math.fround((1 / c.maxWavelength) ** ((2 * Math.floor(i / 2)) / d)),
-      );
-      const cosMask = Float32Array.from({ length: d }, (_, i) => i % 2);
-      const path = ctx.node.path;
-      const ts = ctx.graph.initializer(`${path}/timescales`, timescales, [1, d]);
-      const odd = ctx.graph.initializer(`${path}/cos_mask`, cosMask, [d]);
-      const even = ctx.graph.initializer(
-        `${path}/sin_mask`,
-        cosMask.map((m) => 1 - m),
-        [d],
-      );
       const steps = ctx.op('Cast', [range(ctx, lengthOf(ctx, x))], { to: int(DataType.FLOAT) });
-      const positions = ctx.op('Unsqueeze', [steps, ctx.int64s('axes_1', [1])]); // (T, 1)
-      const angles = ctx.op('Mul', [positions, ts]); // (T, D)
-      const sines = ctx.op('Mul', [ctx.op('Sin', [angles]), even]);
-      const table = ctx.op('Add', [sines, ctx.op('Mul', [ctx.op('Cos', [angles]), odd])]);
+      const table = sineTable(ctx, steps, d, c.maxWavelength); // (T, D)
       return [ctx.op('Expand', [table, ctx.op('Shape', [x])], {}, ctx.outputName())];
     },
   } satisfies Emitter<'sinusoidalPositionEncoding'>,

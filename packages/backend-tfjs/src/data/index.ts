@@ -45,6 +45,14 @@ export {
   writeNpyFile,
 } from './npy.js';
 export {
+  loadSpam,
+  SPAM_LABELS,
+  type SpamData,
+  type SpamOptions,
+  type SpamSplit,
+  withoutHeaders,
+} from './spam.js';
+export {
   charVocabulary,
   decodeChars,
   encodeChars,

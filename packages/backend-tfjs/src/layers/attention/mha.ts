@@ -13,6 +13,12 @@ export interface HeadOptions {
 /** Where this attention may look: (B|1, Tq|1, S) bool, or undefined for everywhere. */
 export type Keep = tf.Tensor | undefined;
 
+/**
+ * A KV cache's hook: the heads-first keys and values of the new positions (B, h, T, d) in, those
+ * of every held position (B, h, past + T, d) out.
+ */
+export type ExtendKeyValues = (key: tf.Tensor, value: tf.Tensor) => [tf.Tensor, tf.Tensor];
+
 /** Projects x (B, T, D) through `<prefix><name>` (D, heads, dim), then heads first. */
 function heads(x: tf.Tensor, name: string, o: HeadOptions, ctx: ApplyContext): tf.Tensor {
   const bias = o.useBias ? ctx.weight(`${name}.bias`) : undefined;
@@ -23,7 +29,8 @@ function heads(x: tf.Tensor, name: string, o: HeadOptions, ctx: ApplyContext): t
 /**
  * Keras MultiHeadAttention's computation with weights `<prefix>query.kernel` & co.: einsum
  * projections, query scaled by 1/sqrt(keyDim), masked softmax over keys, dropout on the
- * probabilities, and the output einsum over (heads, valueDim).
+ * probabilities, and the output einsum over (heads, valueDim). `extend` (a KV cache) joins the
+ * keys and values of past positions to the new ones before the scores.
  */
 export function multiHead(
   [query, value, key]: [tf.Tensor, tf.Tensor, tf.Tensor],
@@ -31,10 +38,12 @@ export function multiHead(
   o: HeadOptions,
   ctx: ApplyContext,
   prefix = '',
+  extend?: ExtendKeyValues,
 ): tf.Tensor {
   const q = tf.mul(heads(query, `${prefix}query`, o, ctx), 1 / Math.sqrt(o.keyDim)); // (B, h, Tq, kd)
-  const k = heads(key, `${prefix}key`, o, ctx); // (B, h, S, kd)
-  const v = heads(value, `${prefix}value`, o, ctx); // (B, h, S, vd)
+  const newKey = heads(key, `${prefix}key`, o, ctx); // (B, h, T, kd)
+  const newValue = heads(value, `${prefix}value`, o, ctx); // (B, h, T, vd)
+  const [k, v] = extend ? extend(newKey, newValue) : [newKey, newValue]; // (B, h, S, kd|vd)
   const scores = tf.matMul(q, k, false, true); // (B, h, Tq, S)
   const mask = keep && tf.expandDims(keep, 1); // (B|1, 1, Tq|1, S)
   const probs = dropout(maskedSoftmax(scores, mask), o.dropout, ctx);

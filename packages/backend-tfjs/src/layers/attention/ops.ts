@@ -42,28 +42,33 @@ export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: 
   return tf.add(tf.mul(normed, gamma), beta);
 }
 
-/** Keras's causal mask: query i may look at key j <= i, (1, Tq, S) bool. */
-export function causalMask(tq: number, s: number): tf.Tensor {
-  const rows = tf.reshape(tf.range(0, tq, 1, 'int32'), [1, tq, 1]); // (1, Tq, 1)
+/**
+ * Keras's causal mask: query i may look at key j <= i, (1, Tq, S) bool. With `offset` the queries
+ * are positions offset..offset+Tq-1 (new tokens after a KV cache of `offset` positions).
+ */
+export function causalMask(tq: number, s: number, offset = 0): tf.Tensor {
+  const rows = tf.reshape(tf.range(offset, offset + tq, 1, 'int32'), [1, tq, 1]); // (1, Tq, 1)
   const cols = tf.reshape(tf.range(0, s, 1, 'int32'), [1, 1, s]); // (1, 1, S)
   return tf.greaterEqual(rows, cols);
 }
 
 /**
  * Where attention may look, as a (B|1, Tq|1, S) bool tensor: the spec's mask (B, S) or (B, Tq, S)
- * is nonzero there, and key j <= query i when causal. Undefined when everything may be seen.
+ * is nonzero there, and key j <= query i when causal (queries start at position `offset`).
+ * Undefined when everything may be seen.
  */
 export function attendable(
   mask: tf.Tensor | undefined,
   tq: number,
   s: number,
   causal: boolean,
+  offset = 0,
 ): tf.Tensor | undefined {
   // A (B, S) padding mask hides keys for every query row, as keras-hub expands it.
   const rows = mask && (mask.rank === 2 ? tf.expandDims(mask, 1) : mask); // (B, 1|Tq, S)
   let keep = rows && tf.notEqual(rows, tf.zerosLike(rows));
   if (causal) {
-    const c = causalMask(tq, s);
+    const c = causalMask(tq, s, offset);
     keep = keep ? tf.logicalAnd(keep, c) : c;
   }
   return keep;

@@ -1,9 +1,9 @@
 import { tf } from '../../tf.js';
 import type { LayerImpl, WeightPolicy } from '../kind.js';
 
-/** The first `t` rows of a (sequenceLength, D) position table: (T, D). */
-function firstPositions(table: tf.Tensor, t: number): tf.Tensor {
-  return tf.slice(table, [0, 0], [t, table.shape[1] as number]); // (T, D)
+/** Rows start..start+t-1 of a (sequenceLength, D) position table: (T, D). */
+export function positionRows(table: tf.Tensor, t: number, start = 0): tf.Tensor {
+  return tf.slice(table, [start, 0], [t, table.shape[1] as number]); // (T, D)
 }
 
 export const positionEmbedding: LayerImpl<'positionEmbedding'> = {
@@ -11,7 +11,7 @@ export const positionEmbedding: LayerImpl<'positionEmbedding'> = {
   apply(_c, [x], ctx) {
     const input = x as tf.Tensor;
     // keras-hub returns the embeddings broadcast to the input, for the model to add.
-    const rows = firstPositions(ctx.weight('embeddings'), input.shape[1] as number);
+    const rows = positionRows(ctx.weight('embeddings'), input.shape[1] as number);
     return tf.broadcastTo(rows, input.shape); // (B, T, D)
   },
 };
@@ -20,10 +20,10 @@ export const positionEmbedding: LayerImpl<'positionEmbedding'> = {
  * keras-hub SinePositionEncoding in float32: angle(p, i) = p * (1/maxWavelength)^(2*floor(i/2)/D),
  * sine on even features and cosine on odd ones, broadcast to the input.
  */
-export function sinePositions(t: number, d: number, maxWavelength: number): tf.Tensor {
+export function sinePositions(t: number, d: number, maxWavelength: number, start = 0): tf.Tensor {
   const exponents = Float32Array.from({ length: d }, (_, i) => (2 * Math.floor(i / 2)) / d);
   const timescales = tf.pow(tf.scalar(1 / maxWavelength), tf.tensor1d(exponents)); // (D)
-  const positions = tf.reshape(tf.range(0, t, 1, 'float32'), [t, 1]); // (T, 1)
+  const positions = tf.reshape(tf.range(start, start + t, 1, 'float32'), [t, 1]); // (T, 1)
   const angles = tf.mul(positions, tf.reshape(timescales, [1, d])); // (T, D)
   const cosMask = tf.tensor1d(Float32Array.from({ length: d }, (_, i) => i % 2));
   const sines = tf.mul(tf.sin(angles), tf.sub(1, cosMask));
@@ -43,6 +43,6 @@ export const tokenAndPositionEmbedding: LayerImpl<'tokenAndPositionEmbedding'> =
   apply(_c, [ids], ctx) {
     const tokens = tf.gather(ctx.weight('token_embedding.embeddings'), ids as tf.Tensor); // (B, T, E)
     const t = tokens.shape[1] as number;
-    return tf.add(tokens, firstPositions(ctx.weight('position_embedding.embeddings'), t));
+    return tf.add(tokens, positionRows(ctx.weight('position_embedding.embeddings'), t));
   },
 };

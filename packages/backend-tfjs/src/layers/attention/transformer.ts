@@ -1,7 +1,7 @@
 import { tf } from '../../tf.js';
 import { activate } from '../activations.js';
 import type { ApplyContext, ConfigOf, LayerImpl, WeightPolicy } from '../kind.js';
-import { type HeadOptions, type Keep, multiHead } from './mha.js';
+import { type ExtendKeyValues, type HeadOptions, type Keep, multiHead } from './mha.js';
 import { attendable, dropout, layerNorm, project } from './ops.js';
 
 /** The options keras-hub's TransformerEncoder and TransformerDecoder share. */
@@ -31,12 +31,18 @@ function residual(b: Block, norm: string, x: tf.Tensor, body: (x: tf.Tensor) => 
 }
 
 /** keras-hub's attention in a block: keyDim = valueDim = D / heads, biased, dropout on probs. */
-function attention(b: Block, prefix: string, keep: Keep, source?: tf.Tensor) {
+function attention(
+  b: Block,
+  prefix: string,
+  keep: Keep,
+  source?: tf.Tensor,
+  extend?: ExtendKeyValues,
+) {
   return (x: tf.Tensor) => {
     const keyDim = (x.shape[2] as number) / b.c.numHeads;
     const options: HeadOptions = { keyDim, useBias: true, dropout: b.c.dropout };
     const kv = source ?? x;
-    return multiHead([x, kv, kv], keep, options, b.ctx, `${prefix}.`);
+    return multiHead([x, kv, kv], keep, options, b.ctx, `${prefix}.`, extend);
   };
 }
 
@@ -71,6 +77,30 @@ export const transformerEncoder: LayerImpl<'transformerEncoder'> = {
     return residual(b, 'ffnNorm', y, feedForward(b));
   },
 };
+
+/** A decoder's self-attention KV cache for one call: `past` positions held before the input's. */
+export interface DecoderCache {
+  past: number;
+  /** Joins the new positions' keys and values to the held ones (and holds the result). */
+  extend: ExtendKeyValues;
+}
+
+/**
+ * A transformerDecoder without cross-attention or padding mask over the new positions x
+ * (B, T, D) that follow `cache.past` held ones: causal self-attention over all past + T keys.
+ */
+export function transformerDecoderStep(
+  c: ConfigOf<'transformerDecoder'>,
+  x: tf.Tensor,
+  ctx: ApplyContext,
+  cache: DecoderCache,
+): tf.Tensor {
+  const b = { c, ctx };
+  const t = x.shape[1] as number;
+  const keep = attendable(undefined, t, cache.past + t, true, cache.past);
+  const attn = attention(b, 'selfAttention', keep, undefined, cache.extend);
+  return residual(b, 'ffnNorm', residual(b, 'selfAttentionNorm', x, attn), feedForward(b));
+}
 
 export const transformerDecoder: LayerImpl<'transformerDecoder'> = {
   weight: blockWeight,
