@@ -90,6 +90,17 @@ export const PARITY_CASES = {
   repeatVector: [one('repeatVector', { type: 'repeatVector', n: 3 }, vec)],
   embedding: [one('embedding', { type: 'embedding', inputDim: 10, outputDim: 4 }, ids)],
   slice: [one('slice step', { type: 'slice', axis: 2, start: 1, end: 4, step: 2 })],
+  reverseEmbedding: [
+    {
+      name: 'reverseEmbedding tied to an embedding',
+      inputs: [ids],
+      layers: [
+        { id: 'e', type: 'embedding', inputDim: 10, outputDim: 4 },
+        { id: 'h', type: 'dense', units: 4, activation: 'tanh', biasInitializer: uniform },
+        { id: 'y', type: 'reverseEmbedding', embedding: 'e' },
+      ],
+    },
+  ],
   add: [merge('add')],
   subtract: [merge('subtract')],
   multiply: [merge('multiply')],

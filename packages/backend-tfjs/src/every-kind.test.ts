@@ -50,6 +50,15 @@ const CASES = {
   repeatVector: one({ type: 'repeatVector', n: 3 }, seq([4])),
   embedding: tokens({ type: 'embedding', inputDim: 11, outputDim: 4 }),
   slice: one({ type: 'slice', axis: 1, start: 1, end: 4 }),
+  // Tied to the embedding: its matrix gets gradients from the lookup and from the logits.
+  reverseEmbedding: {
+    ...tokens({ type: 'embedding', inputDim: 11, outputDim: 4 }),
+    layers: [
+      { id: 'l', type: 'embedding', inputDim: 11, outputDim: 4 },
+      { id: 'd', type: 'dense', units: 4, activation: 'tanh' },
+      { id: 'logits', type: 'reverseEmbedding', embedding: 'l' },
+    ],
+  },
   add: two({ type: 'add' }),
   subtract: two({ type: 'subtract' }),
   multiply: two({ type: 'multiply' }),

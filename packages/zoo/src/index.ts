@@ -1,5 +1,18 @@
 export { type AutoencoderOptions, autoencoder } from './autoencoder.js';
+export { BERT_SIZES, type BertOptions, bertClassifier } from './bert.js';
 export { type DcganOptions, dcgan } from './gan.js';
+export {
+  type GeneratedToken,
+  type GenerateOptions,
+  type GenerationResult,
+  generate,
+  type RunnerScorerOptions,
+  runnerScorer,
+  type SamplingOptions,
+  type StopReason,
+  seededRandom,
+} from './generate/index.js';
+export { GPT_SIZES, type GptOptions, gptGenerator } from './gpt.js';
 export { lenet5, mnistConvnet } from './lenet.js';
 export {
   type LstmClassifierOptions,
@@ -9,6 +22,14 @@ export {
 } from './lstm.js';
 export { type MlpOptions, mlp } from './mlp.js';
 export {
+  describeOption,
+  type PresetOption,
+  PresetOptionError,
+  type PresetOptionType,
+  type PresetValue,
+} from './preset-options.js';
+export {
+  buildPreset,
   isPresetName,
   PRESET_NAMES,
   PRESETS,
@@ -23,5 +44,19 @@ export {
   resnet,
   resnet20,
 } from './resnet.js';
+export {
+  type DecodeOptions,
+  type EncodeOptions,
+  loadTokenizer,
+  type SpecialTokens,
+  type Tokenizer,
+  TokenizerError,
+  type TokenizerJson,
+  type TokenizerKind,
+  type TrainTokenizerOptions,
+  trainTokenizer,
+} from './tokenizers/index.js';
 export type { ActivationInput, BlockInput, LayerInput, SpecInput } from './types.js';
 export { type VaeOptions, vae } from './vae.js';
+export { type VitOptions, vit } from './vit.js';
+export { type WavenetOptions, wavenet } from './wavenet.js';

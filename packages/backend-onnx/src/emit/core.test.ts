@@ -1,5 +1,7 @@
-import { ACTIVATION_NAMES } from '@netspec/spec';
+import { ACTIVATION_NAMES, resolveSpec, writeSafetensors } from '@netspec/spec';
 import { describe, expect, it } from 'vitest';
+import { exportOnnx } from '../export.js';
+import { decodeModel } from '../proto/codec.js';
 import { attr, exportLayer, graphOf, initDims, int64Values, ops } from '../test-utils/graph.js';
 
 const node = (g: ReturnType<typeof graphOf>, op: string) => g.node?.find((n) => n.op_type === op);
@@ -129,5 +131,27 @@ describe('export errors', () => {
     expect(() => exportLayer({ id: 'y', type: 'dense', units: 1 }, [2], { opset: 13 })).toThrow(
       /option opset: expected one of 17, .*got 13/,
     );
+  });
+});
+
+describe('reverseEmbedding', () => {
+  it('MatMul with the transposed embedding initializer, stored once', () => {
+    const spec = {
+      specVersion: 1,
+      name: 'tied',
+      inputs: [{ id: 'ids', shape: [null], dtype: 'int32' }],
+      layers: [
+        { id: 'e', type: 'embedding', inputDim: 7, outputDim: 3 },
+        { id: 'y', type: 'reverseEmbedding', embedding: 'e' },
+      ],
+    };
+    const data = new Float32Array(21).fill(0.5);
+    const weights = writeSafetensors({ 'e.embeddings': { dtype: 'F32', shape: [7, 3], data } });
+    const g = graphOf(decodeModel(exportOnnx(resolveSpec(spec), weights)));
+    expect(ops(g)).toEqual(['Gather', 'Transpose', 'MatMul']);
+    expect(initDims(g)).toEqual({ 'e.embeddings': [7, 3] });
+    expect(node(g, 'Gather')?.input?.[0]).toBe('e.embeddings');
+    expect(node(g, 'Transpose')?.input).toEqual(['e.embeddings']);
+    expect(attr(node(g, 'Transpose'), 'perm')).toEqual([1, 0]);
   });
 });

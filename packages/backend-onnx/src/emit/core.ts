@@ -89,6 +89,14 @@ export const coreEmitters = {
     ],
   } satisfies Emitter<'embedding'>,
 
+  reverseEmbedding: {
+    // logits = x · embeddingsᵀ: the embedding's initializer itself, transposed (folded by ORT)
+    emit(_c, inputs, ctx) {
+      const table = ctx.op('Transpose', [ctx.weight('embeddings')], { perm: ints([1, 0]) });
+      return [ctx.op('MatMul', [only(inputs), table], {}, ctx.outputName())];
+    },
+  } satisfies Emitter<'reverseEmbedding'>,
+
   slice: {
     // ONNX Slice clamps start and end like Python; squeeze drops the one-element axis
     emit(c, inputs, ctx) {

@@ -8,6 +8,8 @@ import type { RunnerTensor } from '../session/runner.js';
 export interface ParityCase {
   name: string;
   layer: LayerInput;
+  /** Layers between the input `x` and `layer` (a tied layer needs the one it reuses). */
+  before?: LayerInput[];
   /** The spec input's shape (null: free) and the shape fed at run time, batch first. */
   input: { shape: (number | null)[]; dtype?: 'float32' | 'int32'; run: number[]; maxId?: number };
   opset?: number;
@@ -17,7 +19,7 @@ export const specOf = (c: ParityCase) => ({
   specVersion: 1,
   name: c.name.replace(/[^A-Za-z0-9_.-]/g, '_'),
   inputs: [{ id: 'x', shape: c.input.shape, dtype: c.input.dtype ?? 'float32' }],
-  layers: [c.layer],
+  layers: [...(c.before ?? []), c.layer],
 });
 
 /** Seeded inputs: uniform in [-2, 2), or ids in [0, maxId). */

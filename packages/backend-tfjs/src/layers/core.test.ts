@@ -1,5 +1,6 @@
 // After tf.js: tfjs-core's node build must create the engine before this ESM copy loads.
 import { describe, expect, it } from 'vitest';
+import { buildModel } from '../model/build.js';
 import { layerModel, run } from '../test-utils/layer.js';
 import {
   fitsShape,
@@ -233,5 +234,55 @@ describe('slice', () => {
     expect(values(first)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     const tail = check({ type: 'slice', axis: 2, start: -3 }, x).y;
     expect(values(tail)).toEqual([7, 8, 9, 17, 18, 19]);
+  });
+});
+
+describe('reverseEmbedding', () => {
+  // ids -> embedding E (5x3) -> logits = E[ids] · Eᵀ: one variable, used twice.
+  const spec = {
+    specVersion: 1,
+    name: 'tied',
+    inputs: [{ id: 'ids', shape: [4], dtype: 'int32' }],
+    layers: [
+      { id: 'e', type: 'embedding', inputDim: 5, outputDim: 3 },
+      { id: 'logits', type: 'reverseEmbedding', embedding: 'e' },
+    ],
+  };
+  const ids = [0, 3, 3, 1];
+
+  it('computes x · Eᵀ with the embedding variable itself', () => {
+    const model = buildModel(spec, { seed: 2 });
+    expect([...model.weights.keys()]).toEqual(['e.embeddings']);
+    const e = new Nd([5, 3], model.weights.get('e.embeddings')?.variable.dataSync());
+    const [y] = model.predict(tf.tensor2d([ids], [1, 4], 'int32'));
+    const want = new Nd([1, 4, 5]);
+    for (let t = 0; t < 4; t++)
+      for (let v = 0; v < 5; v++)
+        for (let k = 0; k < 3; k++) want.add(e.get(ids[t] as number, k) * e.get(v, k), 0, t, v);
+    expect(maxDiff(y as tf.Tensor, want)).toBeLessThan(TOL);
+    model.dispose();
+  });
+
+  it('the gradient sums both uses: d/dE sum(E[ids] · Eᵀ) by hand', () => {
+    const model = buildModel(spec, { seed: 2 });
+    const variable = model.weights.get('e.embeddings')?.variable as tf.Variable;
+    const e = new Nd([5, 3], variable.dataSync());
+    const x = tf.tensor2d([ids], [1, 4], 'int32');
+    const { grads } = tf.variableGrads(
+      () => tf.sum(model.forward({ ids: x }).outputs.logits as tf.Tensor) as tf.Scalar,
+      [variable],
+    );
+    // loss = sum_t sum_v E[id_t]·E[v]: dE[v] = sum_t E[id_t] (head use) + count_v * sum_u E[u] (lookup use)
+    const want = new Nd([5, 3]);
+    for (let v = 0; v < 5; v++)
+      for (let k = 0; k < 3; k++) {
+        let g = 0;
+        for (const id of ids) g += e.get(id, k);
+        const count = ids.filter((id) => id === v).length;
+        for (let u = 0; u < 5; u++) g += count * e.get(u, k);
+        want.set(g, v, k);
+      }
+    expect(maxDiff(grads[variable.name] as tf.Tensor, want)).toBeLessThan(TOL);
+    model.dispose();
   });
 });

@@ -125,6 +125,20 @@ export const coreImpls = {
     },
   } satisfies LayerImpl<'embedding'>,
 
+  reverseEmbedding: {
+    // The embedding layer's own variable: training updates one matrix from both uses.
+    apply(_c, inputs, ctx) {
+      const x = only(inputs);
+      const lead = x.shape.slice(0, -1);
+      const table = ctx.weight('embeddings') as tf.Tensor2D;
+      // (N, dim) · (vocab, dim)ᵀ -> (N, vocab), every leading axis folded into N
+      const flat = tf.reshape(x, [product(lead), x.shape[x.rank - 1] as number]);
+      const logits = tf.matMul(flat, table, false, true);
+      // (..., vocab)
+      return tf.reshape(logits, [...lead, table.shape[0]]);
+    },
+  } satisfies LayerImpl<'reverseEmbedding'>,
+
   slice: {
     apply(c, inputs) {
       const x = only(inputs);

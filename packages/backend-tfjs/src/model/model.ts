@@ -171,7 +171,9 @@ export class NetspecModel {
       Object.entries(node.refs).map(([field, t]) => [field, this.value(values, t.name, node)]),
     );
     const weightOf = (prefix: string) => (name: string) => {
-      const w = this.weights.get(`${node.path}.${prefix}${name}`);
+      // A tied weight (reverseEmbedding) is the owner layer's variable itself.
+      const tied = prefix ? undefined : node.tied.find((p) => p.name === name);
+      const w = this.weights.get(tied?.path ?? `${node.path}.${prefix}${name}`);
       if (!w) throw new Error(`${node.path}: no weight "${prefix}${name}"`);
       return w;
     };

@@ -22,7 +22,7 @@ export const block = defineLayer({
   },
 });
 
-/** Kinds that can be applied per time step: one input, no extra tensor references. */
+/** Kinds that can be applied per time step: one input, no extra tensor or layer references. */
 const wrappable = kindsOf({
   ...core,
   ...convLayers,
@@ -31,7 +31,10 @@ const wrappable = kindsOf({
   ...recurrentLayers,
   ...attentionLayers,
   ...generativeLayers,
-}).filter((k) => k.arity.max === 1 && k.refFields.length === 0 && !k.composite);
+}).filter(
+  (k) =>
+    k.arity.max === 1 && k.refFields.length === 0 && k.weightRefFields.length === 0 && !k.composite,
+);
 
 const innerConfig = z.discriminatedUnion(
   'type',

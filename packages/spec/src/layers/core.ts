@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Activation } from '../schema/activation.js';
-import { Axis, Dim, PositiveInt, Rate, Seed } from '../schema/primitives.js';
+import { Axis, Dim, Id, PositiveInt, Rate, Seed } from '../schema/primitives.js';
 import { Constraint, Initializer, kernelAndBias, Regularizer } from '../schema/weights.js';
 import { defineLayer, LayerError, param } from './kind.js';
 import { featureAxis, formatShape, knownDim, product, single } from './shape.js';
@@ -223,6 +223,48 @@ export const slice = defineLayer({
   },
 });
 
+/** The token-embedding matrix (vocabulary, dim) of each kind a reverseEmbedding may tie to. */
+const TOKEN_TABLES: Record<string, string> = {
+  embedding: 'embeddings',
+  tokenAndPositionEmbedding: 'token_embedding.embeddings',
+};
+
+export const reverseEmbedding = defineLayer({
+  type: 'reverseEmbedding',
+  family: 'core',
+  doc: 'Tied output embedding (keras_nlp ReversibleEmbedding): x · embeddingsᵀ with the matrix of layer `embedding`, (..., dim) -> (..., vocabulary).',
+  fields: {
+    /** Id of an `embedding` or `tokenAndPositionEmbedding` layer of the same scope. */
+    embedding: Id,
+  },
+  weightRefFields: ['embedding'],
+  infer(c, inputs, ctx) {
+    const x = single(inputs, [2, Number.POSITIVE_INFINITY]);
+    const owner = ctx.layers.embedding;
+    const name = owner && TOKEN_TABLES[owner.type];
+    const table = name && owner.params.find((p) => p.name === name);
+    if (!table) {
+      const got = owner ? `a ${owner.type} layer` : 'no layer of this scope';
+      throw new LayerError(
+        `expected the id of an embedding or tokenAndPositionEmbedding layer, got "${c.embedding}" (${got})`,
+        'embedding',
+      );
+    }
+    const [vocabulary, dim] = table.shape as [number, number];
+    const d = knownDim(x, -1, 'to match the embedding matrix');
+    if (d !== dim) {
+      throw new LayerError(
+        `expected the input's last dimension to equal the embedding size ${dim} of "${c.embedding}", got shape ${formatShape(x.shape)}`,
+        'embedding',
+      );
+    }
+    return {
+      outputs: [{ shape: [...x.shape.slice(0, -1), vocabulary], dtype: 'float32' }],
+      tied: [{ name: 'embeddings', field: 'embedding', param: table.name }],
+    };
+  },
+});
+
 /** The core family: one entry per layer kind (DESIGN.md). */
 export const core = {
   dense,
@@ -235,4 +277,5 @@ export const core = {
   repeatVector,
   embedding,
   slice,
+  reverseEmbedding,
 };

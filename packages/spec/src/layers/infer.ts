@@ -9,9 +9,13 @@ function kindOf(type: string) {
 }
 
 /** A context for one layer; wrappers infer their inner layer through it. */
-export function inferContext(refs: InferContext['refs'] = {}): InferContext {
+export function inferContext(
+  refs: InferContext['refs'] = {},
+  layers: InferContext['layers'] = {},
+): InferContext {
   return {
     refs,
+    layers,
     inferInner: (config, inputs) =>
       kindOf(config.type).infer(config as never, inputs, inferContext()),
   };
@@ -25,9 +29,10 @@ export function inferLayer(
   config: { type: string } & Record<string, unknown>,
   inputs: TensorType[],
   refs: InferContext['refs'] = {},
+  layers: InferContext['layers'] = {},
 ): Inferred {
   const kind = kindOf(config.type);
-  return kind.infer(kind.config.parse(config) as never, inputs, inferContext(refs));
+  return kind.infer(kind.config.parse(config) as never, inputs, inferContext(refs, layers));
 }
 
 /** Number of values in all the weights listed. */

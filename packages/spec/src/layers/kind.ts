@@ -32,9 +32,27 @@ export function param(name: string, shape: number[], trainable = true): ParamSha
   return { name, shape, trainable };
 }
 
+/** A weight a layer reuses from the layer its `field` names (tied embeddings): stored there once. */
+export interface TiedParam {
+  /** The name this layer reads it by (`embeddings`). */
+  name: string;
+  /** The weight-reference field naming the owner layer. */
+  field: string;
+  /** The weight's name in the owner layer (`token_embedding.embeddings`). */
+  param: string;
+}
+
 export interface Inferred {
   outputs: TensorType[];
   params?: ParamShape[];
+  /** Weights of other layers this one uses; they count once, where they are stored. */
+  tied?: TiedParam[];
+}
+
+/** A layer another layer names by a weight-reference field: its kind and weights. */
+export interface ReferencedLayer {
+  type: string;
+  params: ParamShape[];
 }
 
 /** How many tensors a layer takes, and of which dtype. */
@@ -49,6 +67,8 @@ export interface Arity {
 export interface InferContext {
   /** Tensors named by the kind's `refFields` (masks), when the layer sets them. */
   refs: Partial<Record<string, TensorType>>;
+  /** Layers named by the kind's `weightRefFields`, when they resolved. */
+  layers: Partial<Record<string, ReferencedLayer>>;
   /** Wrappers (`bidirectional`, `timeDistributed`) infer the layer they hold. */
   inferInner(config: { type: string }, inputs: TensorType[]): Inferred;
 }
@@ -91,6 +111,8 @@ export interface LayerKindDef<T extends string, F extends z.ZodRawShape> {
   arity?: Partial<Arity>;
   /** Fields that name tensors besides `inputs` (masks); the graph resolves them too. */
   refFields?: readonly (keyof F & string)[];
+  /** Fields that name another layer (not a tensor) whose weights this one reuses. */
+  weightRefFields?: readonly (keyof F & string)[];
   /** Composite kinds (`block`) are expanded by the resolver into the layers they hold. */
   composite?: boolean;
   infer(config: LayerConfig<T, F>, inputs: TensorType[], ctx: InferContext): Inferred;
@@ -100,6 +122,7 @@ export interface LayerKind<T extends string = string, F extends z.ZodRawShape = 
   extends LayerKindDef<T, F> {
   arity: Arity;
   refFields: readonly (keyof F & string)[];
+  weightRefFields: readonly (keyof F & string)[];
   /** The configuration alone, as wrappers (`bidirectional`, `timeDistributed`) embed it. */
   config: z.ZodObject<ConfigShape<T, F>, z.core.$strict>;
   /** The full layer: id, type, inputs, trainable and the configuration. */
@@ -116,6 +139,7 @@ export function defineLayer<const T extends string, F extends z.ZodRawShape>(
     ...def,
     arity: { ...DEFAULT_ARITY, ...def.arity },
     refFields: def.refFields ?? [],
+    weightRefFields: def.weightRefFields ?? [],
     config: z.strictObject({ ...typeField, ...def.fields }),
     schema: z.strictObject({
       id: commonFields.id,

@@ -24,6 +24,11 @@ export interface ResolvedNode {
   refs: Record<string, Tensor>;
   outputs: Tensor[];
   params: ResolvedParam[];
+  /**
+   * Weights of other nodes this one reuses (a tied output embedding): `name` is how this layer
+   * reads it, `path` where it is stored. Counted and stored only under the owner.
+   */
+  tied: ResolvedParam[];
 }
 
 /** A layer as written at the top level of the spec (a block counts once), for summaries. */

@@ -62,6 +62,8 @@ interface Edge {
   implicit: boolean;
   /** The refField it fills, when not a positional input. */
   field?: string;
+  /** The weightRefField it fills: it names a layer whose weights the layer reuses. */
+  weightField?: string;
   source?: { input: number } | { layer: number };
   index: number;
 }
@@ -110,13 +112,17 @@ class ScopeResolver {
       : // A previous layer without a valid id (already reported) leaves this one unresolved, not input-less.
         [{ ref: previous ?? '', pointer: l.pointer, implicit: true }];
     const kind = l.layer ? layerKind(l.layer.type) : undefined;
-    const fields = (kind?.refFields ?? []).flatMap((field) => {
+    const named = (field: string) => {
       const ref = (l.layer as Record<string, unknown>)[field];
-      return typeof ref === 'string'
-        ? [{ ref, pointer: `${l.pointer}/${field}`, implicit: false, field }]
-        : [];
-    });
-    return [...refs, ...fields].map((e) => this.link(e));
+      return typeof ref === 'string' ? [{ ref, pointer: `${l.pointer}/${field}` }] : [];
+    };
+    const fields = (kind?.refFields ?? []).flatMap((field) =>
+      named(field).map((r) => ({ ...r, implicit: false, field })),
+    );
+    const weightFields = (kind?.weightRefFields ?? []).flatMap((weightField) =>
+      named(weightField).map((r) => ({ ...r, implicit: false, weightField })),
+    );
+    return [...refs, ...fields, ...weightFields].map((e) => this.link(e));
   }
 
   /** Finds what a reference names; unknown names are reported with the closest id. */
@@ -191,7 +197,14 @@ class ScopeResolver {
     const kind = layerKind(l.layer.type) as LayerKind;
     const inputs: Tensor[] = [];
     const refs: Record<string, Tensor> = {};
+    const layers: Record<string, ResolvedNode> = {};
     for (const e of this.edges[v] as Edge[]) {
+      if (e.weightField) {
+        const owner = this.referencedNode(e);
+        if (owner === null) return null;
+        if (owner) layers[e.weightField] = owner;
+        continue;
+      }
       const t = this.tensorOf(e);
       if (!t) return null;
       if (e.field) refs[e.field] = t;
@@ -202,7 +215,7 @@ class ScopeResolver {
     const start = this.ctx.nodes.length;
     const outputs = kind.composite
       ? expandBlock(this.ctx, this.s, l, inputs, path)
-      : this.inferNode(l, kind, inputs, refs, path);
+      : this.inferNode(l, kind, inputs, refs, layers, path);
     if (outputs && this.s.summary) this.summarize(l, inputs, outputs as Tensor[], start);
     return outputs;
   }
@@ -239,11 +252,18 @@ class ScopeResolver {
     kind: LayerKind,
     inputs: Tensor[],
     refs: Record<string, Tensor>,
+    layers: Record<string, ResolvedNode>,
     path: string,
   ) {
     let inferred: ReturnType<LayerKind['infer']>;
     try {
-      inferred = kind.infer(l.layer as never, inputs, inferContext(refs));
+      const named = Object.fromEntries(
+        Object.entries(layers).map(([field, n]) => [
+          field,
+          { type: n.layer.type, params: n.params },
+        ]),
+      );
+      inferred = kind.infer(l.layer as never, inputs, inferContext(refs, named));
     } catch (e) {
       if (!(e instanceof LayerError)) throw e;
       this.issue(fieldPointer(l, e.field), e.message);
@@ -268,8 +288,26 @@ class ScopeResolver {
       refs,
       outputs,
       params,
+      tied: (inferred.tied ?? []).flatMap((t) => {
+        const owner = layers[t.field];
+        const p = owner?.params.find((q) => q.name === t.param);
+        return owner && p ? [{ ...p, name: t.name, path: `${owner.path}.${p.name}` }] : [];
+      }),
     });
     return outputs;
+  }
+
+  /**
+   * The node a weight-reference field names: undefined when it names no single layer (the
+   * layer's inference reports that), null when that layer did not resolve (already reported).
+   */
+  private referencedNode(e: Edge): ResolvedNode | null | undefined {
+    if (!e.source) return null;
+    if (!('layer' in e.source)) return undefined;
+    const owner = this.s.layers[e.source.layer];
+    if (!this.outputsOf[e.source.layer] || owner?.id === undefined) return null;
+    const path = this.s.prefix + owner.id;
+    return this.ctx.nodes.find((n) => n.path === path);
   }
 
   private withinLimits(l: ScopeLayer, outputs: Tensor[], params: number): boolean {

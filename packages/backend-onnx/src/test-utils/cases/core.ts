@@ -132,6 +132,30 @@ export const CORE_CASES: ParityCase[] = [
     input: { shape: [null], dtype: 'int32', run: [2, 5], maxId: 7 },
   },
   {
+    name: 'reverseEmbedding tied to an embedding, free length',
+    before: [
+      { id: 'e', type: 'embedding', inputDim: 9, outputDim: 4 },
+      { id: 'h', type: 'dense', units: 4, activation: 'tanh', biasInitializer: uniform },
+    ],
+    layer: { id: 'y', type: 'reverseEmbedding', embedding: 'e' },
+    input: { shape: [null], dtype: 'int32', run: [2, 5], maxId: 9 },
+  },
+  {
+    name: 'reverseEmbedding tied to a tokenAndPositionEmbedding',
+    before: [
+      {
+        id: 'e',
+        type: 'tokenAndPositionEmbedding',
+        vocabularySize: 9,
+        sequenceLength: 6,
+        embeddingDim: 4,
+        embeddingsInitializer: uniform,
+      },
+    ],
+    layer: { id: 'y', type: 'reverseEmbedding', embedding: 'e' },
+    input: { shape: [6], dtype: 'int32', run: [2, 6], maxId: 9 },
+  },
+  {
     name: 'slice step',
     layer: { id: 'y', type: 'slice', axis: 2, start: 1, end: 5, step: 2 },
     input: { shape: [3, 6], run: [2, 3, 6] },
