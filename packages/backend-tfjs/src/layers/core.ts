@@ -133,7 +133,14 @@ export const coreImpls = {
       const table = ctx.weight('embeddings') as tf.Tensor2D;
       // (N, dim) · (vocab, dim)ᵀ -> (N, vocab), every leading axis folded into N
       const flat = tf.reshape(x, [product(lead), x.shape[x.rank - 1] as number]);
-      const logits = tf.matMul(flat, table, false, true);
+      const [rows, dim] = flat.shape as [number, number];
+      const vocab = table.shape[0];
+      // A transposed operand is copied (wasm, see kernels/batch-mat-mul.ts): when decoding a few
+      // rows, copying them and the (vocab, N) product beats copying the whole table.
+      const logits =
+        rows * (dim + vocab) < vocab * dim
+          ? tf.transpose(tf.matMul(table, flat, false, true))
+          : tf.matMul(flat, table, false, true);
       // (..., vocab)
       return tf.reshape(logits, [...lead, table.shape[0]]);
     },
