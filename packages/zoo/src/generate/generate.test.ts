@@ -132,6 +132,13 @@ describe('generate: window and stop conditions', () => {
     ]);
   });
 
+  it('never slides without a position table (contextLength Infinity)', async () => {
+    const scorer = cycle(10, Number.POSITIVE_INFINITY);
+    const result = await generate(scorer, [1, 2], { maxNewTokens: 4 });
+    expect(result.ids).toEqual([3, 4, 5, 6]);
+    expect(scorer.calls).toEqual(['reset', [1, 2], [3], [4], [5]]);
+  });
+
   it('keeps the last contextLength tokens of a long prompt', async () => {
     const scorer = cycle(10, 4);
     await generate(scorer, [0, 1, 2, 3, 4, 5], { maxNewTokens: 1 });

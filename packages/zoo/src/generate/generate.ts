@@ -139,8 +139,10 @@ function checkOptions(
     throw new Error(
       `tokenizer: expected at most the scorer's ${vocabulary} tokens, got ${tokenizer.vocabularySize}`,
     );
-  if (!(Number.isInteger(scorer.contextLength) && scorer.contextLength >= 1))
+  // Infinity: a model without a position table (sinusoidal positions) never slides its window.
+  const context = scorer.contextLength;
+  if (!((Number.isInteger(context) && context >= 1) || context === Number.POSITIVE_INFINITY))
     throw new Error(
-      `scorer ${scorer.engine}: expected a positive contextLength, got ${scorer.contextLength}`,
+      `scorer ${scorer.engine}: expected a positive contextLength or Infinity, got ${context}`,
     );
 }
