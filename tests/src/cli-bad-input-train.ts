@@ -39,6 +39,23 @@ const smallNpy = writeNpy(dataArray(new Float32Array(20), [4, 5]));
 
 export const TRAIN_EXPORT_CASES: BadInputCase[] = [
   {
+    name: 'train: a language model on image data',
+    args: ['train', 'zoo:gpt-nano', '--data', 'mnist', '--out', '{dir}/run'],
+    message: /--data mnist: gpt-nano is a language model; expected a text corpus \(moby-dick/,
+  },
+  {
+    name: 'train: a token table that does not fit the corpus',
+    args: ['train', 'zoo:gpt-nano', '--data', 'moby-dick', '--out', '{dir}/run'],
+    message:
+      /83 distinct characters but gpt-nano's token table holds 50257; .*--set vocabularySize=83/,
+  },
+  {
+    name: 'export: --kv-cache of a model that is not a GPT',
+    args: ['export', '{dir}/run', '--kv-cache', '-o', '{dir}/m.onnx'],
+    files: lenetRun,
+    message: /kvCache: model inputs: expected one int32 token-id input of shape \[T\], got image float32/,
+  },
+  {
     name: 'train: missing spec file',
     args: ['train', '{dir}/nope.json', '--data', 'mnist', '--out', '{dir}/run'],
     message: /nope\.json: no such file/,

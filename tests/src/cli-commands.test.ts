@@ -1,7 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { exportOnnxWithCache } from '@netspec/backend-onnx';
 import { buildModel, saveWeights, useEngine } from '@netspec/backend-tfjs';
 import { gptGenerator, trainTokenizer } from '@netspec/zoo';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -233,10 +232,12 @@ describe('netspec generate', () => {
     writeFileSync(join(run, 'spec.json'), JSON.stringify(spec));
     writeFileSync(join(run, 'weights.safetensors'), weights);
     writeFileSync(join(run, 'tokenizer.json'), JSON.stringify(tokenizer.toJSON()));
-    // The KV-cache ONNX export beside its tokenizer, as a user ships it.
+    // The KV-cache ONNX export (`netspec export --kv-cache`) beside its tokenizer, as a user ships it.
     const dir = scratch('netspec-gpt-onnx-');
     onnx = join(dir, 'gpt.onnx');
-    writeFileSync(onnx, exportOnnxWithCache(spec, weights));
+    const exported = netspec(['export', run, '-o', onnx, '--kv-cache']);
+    expect(exported.stderr).toBe('');
+    expect(exported.code).toBe(0);
     writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(tokenizer.toJSON()));
   });
 

@@ -281,6 +281,64 @@ describe('netspec train/evaluate/export/predict/parity', { timeout: 120_000 }, (
     ok(netspec(['parity', run], dir), 'parity');
   });
 
+  it('a small GPT on Moby Dick: train, evaluate, export with a KV cache, predict, parity, generate', () => {
+    const dir = scratch();
+    const sizes = ['vocabularySize=83', 'contextLength=32', 'layers=2', 'heads=2', 'width=32'];
+    const spec = ok(
+      netspec(['zoo', 'show', 'gpt-nano', ...sizes.flatMap((s) => ['--set', s])], dir),
+      'zoo show',
+    ).stdout;
+    writeFileSync(join(dir, 'gpt.json'), spec);
+    const run = join(dir, 'run');
+    const trainFlags = ['--limit', '600', '--epochs', '3', '--batch-size', '16', '--seed', '1'];
+    ok(
+      netspec(['train', 'gpt.json', '--data', 'moby-dick', ...trainFlags, '--out', run], dir),
+      'train',
+    );
+    const history = JSON.parse(readFileSync(join(run, 'history.json'), 'utf8')) as {
+      loss: number;
+    }[];
+    // The loss falls from about ln 83 = 4.42 nats/char (uniform over the characters).
+    expect(history.at(-1)?.loss).toBeLessThan((history[0]?.loss ?? 0) - 0.2);
+    expect(existsSync(join(run, 'tokenizer.json'))).toBe(true);
+    const evaluated = JSON.parse(
+      ok(
+        netspec(
+          ['evaluate', run, '--data', 'moby-dick:validation', '--limit', '64', '--json'],
+          dir,
+        ),
+        'evaluate',
+      ).stdout,
+    );
+    expect(evaluated.metrics.loss).toBeLessThan(Math.log(83));
+    ok(netspec(['export', run, '-o', 'gpt.onnx', '--kv-cache'], dir), 'export --kv-cache');
+    ok(netspec(['export', run, '-o', 'plain.onnx'], dir), 'export');
+    writeFileSync(join(dir, 'tokenizer.json'), readFileSync(join(run, 'tokenizer.json')));
+    // Logits of a prompt's ids on tfjs and on onnxruntime (the plain export).
+    const ids = [22, 57, 68, 68, 1, 69, 61];
+    writeFileSync(join(dir, 'ids.json'), JSON.stringify({ input_ids: [ids] }));
+    const predict = (...args: string[]) =>
+      JSON.parse(
+        ok(netspec(['predict', ...args, '--input', 'ids.json', '--json'], dir), 'predict').stdout,
+      ).outputs.logits as { shape: number[]; data: number[] };
+    const tfjs = predict(run, '--engine', 'tfjs');
+    expect(tfjs.shape).toEqual([1, ids.length, 83]);
+    expectClose(predict('plain.onnx', '--engine', 'ort-node').data, tfjs.data);
+    ok(netspec(['parity', run], dir), 'parity');
+    // Greedy generation: the same text on tfjs (run dir) and onnxruntime (the KV-cache export).
+    const generate = (source: string, engine: string) =>
+      ok(
+        netspec(
+          ['generate', source, '--prompt', 'Call me', '--max-new-tokens', '24', '--engine', engine],
+          dir,
+        ),
+        `generate ${engine}`,
+      ).stdout;
+    const text = generate(run, 'tfjs');
+    expect(text.length).toBeGreaterThan('Call me'.length);
+    expect(generate('gpt.onnx', 'ort-node')).toBe(text);
+  });
+
   it('parity exits 1 past the tolerance and names the first diverging layer', () => {
     // sampling draws onnxruntime's own random numbers (a documented gap): it must be caught.
     const dir = scratch();

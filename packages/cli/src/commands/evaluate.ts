@@ -5,6 +5,7 @@ import { asUserError, userErrors } from '../library-errors.js';
 import { openModelSource, openRunner, RUN_ENGINES, type RunEngine } from '../model-source.js';
 import { positiveInteger } from '../options.js';
 import { runnerMetrics } from '../runner-metrics.js';
+import { languageModelContext } from '../text-data.js';
 import { UserError } from '../user-error.js';
 
 interface EvaluateFlags {
@@ -59,7 +60,8 @@ Examples:
 async function evaluateModel(path: string, flags: EvaluateFlags): Promise<void> {
   const source = await openModelSource(path);
   const engine = flags.engine ?? (source.run ? 'tfjs' : 'ort-node');
-  const data = await loadDataFlag(flags.data, flags.limit);
+  const context = source.run && languageModelContext(source.run.model);
+  const data = await loadDataFlag(flags.data, flags.limit, context);
   let metrics: Record<string, number>;
   let engineName: string;
   if (engine === 'tfjs' && source.run) {

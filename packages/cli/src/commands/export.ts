@@ -8,10 +8,11 @@ import { tfjsLayersModel } from '../tfjs-layers-model.js';
 import { UserError } from '../user-error.js';
 
 interface ExportFlags {
-  output: string;
+  out: string;
   opset?: number;
   layout: 'nhwc' | 'nchw';
   externalData?: boolean;
+  kvCache?: boolean;
   format: 'onnx' | 'tfjs';
 }
 
@@ -20,10 +21,7 @@ export function exportCommand(program: Command) {
     .command('export')
     .description('export a trained run directory (spec + weights) to ONNX')
     .argument('<run dir>', 'a run directory from netspec train')
-    .requiredOption(
-      '-o, --output <file>',
-      'the .onnx file (or, --format tfjs, model.json) to write',
-    )
+    .requiredOption('-o, --out <file>', 'the .onnx file (or, --format tfjs, model.json) to write')
     .option('--opset <n>', 'ONNX opset, 17 (default) to 23', positiveInteger)
     .addOption(
       new Option('--layout <layout>', 'image inputs channels-last (as the spec) or channels-first')
@@ -31,6 +29,10 @@ export function exportCommand(program: Command) {
         .default('nhwc'),
     )
     .option('--external-data', 'weights in <file>.data next to the model (for models over 2 GiB)')
+    .option(
+      '--kv-cache',
+      'a GPT-style model with past_key_values inputs and present outputs (transformers.js names)',
+    )
     .addOption(
       new Option('--format <format>', 'onnx, or a TensorFlow.js layers model (model.json + .bin)')
         .choices(['onnx', 'tfjs'])
@@ -43,22 +45,27 @@ Examples:
   $ netspec export runs/lenet -o lenet.onnx
   $ netspec export runs/lenet -o lenet.onnx --layout nchw --opset 18
   $ netspec export runs/big -o big.onnx --external-data     (writes big.onnx and big.onnx.data)
+  $ netspec export runs/gpt -o gpt.onnx --kv-cache          (for netspec generate and transformers.js)
   $ netspec export runs/lenet --format tfjs -o web/model.json  (and web/model.weights.bin)`,
     )
     .action((dir: string, flags: ExportFlags) => userErrors(() => exportRun(dir, flags)));
 }
 
 async function exportRun(dir: string, flags: ExportFlags): Promise<void> {
-  await checkOutputFile(flags.output, '-o');
+  await checkOutputFile(flags.out, '-o');
   if (flags.format === 'tfjs') return exportTfjs(dir, flags);
-  const dataPath = `${flags.output}.data`;
+  const dataPath = `${flags.out}.data`;
   if (flags.externalData) await checkOutputFile(dataPath, '--external-data');
   const run = await readRunDir(dir);
   const onnx = await import('@netspec/backend-onnx');
   const options = { layout: flags.layout, ...(flags.opset ? { opset: flags.opset } : {}) };
   let files: [string, Uint8Array][];
   try {
-    if (flags.externalData) {
+    if (flags.kvCache) {
+      if (flags.externalData || flags.layout !== 'nhwc')
+        throw new UserError('--kv-cache: expected no --external-data or --layout with it');
+      files = [[flags.out, onnx.exportOnnxWithCache(run.model.spec, run.weights, options)]];
+    } else if (flags.externalData) {
       const location = basename(dataPath);
       const out = onnx.exportOnnxWithExternalData(run.model, run.weights, {
         ...options,
@@ -67,9 +74,9 @@ async function exportRun(dir: string, flags: ExportFlags): Promise<void> {
       // The data first: a model file never points at data that is not there.
       files = [
         [dataPath, out.data],
-        [flags.output, out.model],
+        [flags.out, out.model],
       ];
-    } else files = [[flags.output, onnx.exportOnnx(run.model, run.weights, options)]];
+    } else files = [[flags.out, onnx.exportOnnx(run.model, run.weights, options)]];
   } catch (e) {
     throw asUserError(e, `${dir}: `);
   }
@@ -82,19 +89,25 @@ async function exportRun(dir: string, flags: ExportFlags): Promise<void> {
 
 /** model.json and its weights file beside it, as tf.loadLayersModel reads them. */
 async function exportTfjs(dir: string, flags: ExportFlags): Promise<void> {
-  if (!flags.output.endsWith('.json'))
-    throw new UserError(`-o ${flags.output}: expected a .json path for --format tfjs (model.json)`);
-  const other = flags.externalData ? '--external-data' : flags.opset ? '--opset' : undefined;
+  if (!flags.out.endsWith('.json'))
+    throw new UserError(`-o ${flags.out}: expected a .json path for --format tfjs (model.json)`);
+  const other = flags.externalData
+    ? '--external-data'
+    : flags.kvCache
+      ? '--kv-cache'
+      : flags.opset
+        ? '--opset'
+        : undefined;
   if (other || flags.layout !== 'nhwc')
     throw new UserError(`--format tfjs: ${other ?? '--layout'} applies to ONNX only`);
-  const weightsPath = `${flags.output.slice(0, -'.json'.length)}.weights.bin`;
+  const weightsPath = `${flags.out.slice(0, -'.json'.length)}.weights.bin`;
   await checkOutputFile(weightsPath, '-o');
   const run = await readRunDir(dir);
   const { modelJson, weights } = tfjsLayersModel(run.model, run.weights, basename(weightsPath));
   // The weights first: a model.json never points at weights that are not there.
   await writeOutput(weightsPath, weights);
-  await writeOutput(flags.output, modelJson);
+  await writeOutput(flags.out, modelJson);
   process.stdout.write(
-    `wrote ${flags.output} and ${weightsPath} (TensorFlow.js layers model, ${(weights.length / 1024).toFixed(1)} KiB of weights)\n`,
+    `wrote ${flags.out} and ${weightsPath} (TensorFlow.js layers model, ${(weights.length / 1024).toFixed(1)} KiB of weights)\n`,
   );
 }

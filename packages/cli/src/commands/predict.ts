@@ -18,7 +18,7 @@ interface PredictFlags {
   input: string;
   engine: RunEngine;
   provider?: Provider;
-  output?: string;
+  out?: string;
   topK: number;
   json?: boolean;
 }
@@ -39,7 +39,7 @@ export function predictCommand(program: Command) {
         PROVIDERS,
       ),
     )
-    .option('-o, --output <file>', 'write the outputs to .npy (one output) or .json')
+    .option('-o, --out <file>', 'write the outputs to .npy (one output) or .json')
     .option('--top-k <n>', 'classes shown per sample for classifier outputs', positiveInteger, 5)
     .option('--json', 'print the outputs (and top-k classes) as JSON')
     .addHelpText(
@@ -54,7 +54,7 @@ Examples:
 
 async function predict(path: string, flags: PredictFlags): Promise<void> {
   if (flags.provider !== undefined) checkProvider(flags.engine, flags.provider);
-  if (flags.output !== undefined) await checkOutputFile(flags.output, '-o');
+  if (flags.out !== undefined) await checkOutputFile(flags.out, '-o');
   const source = await openModelSource(path);
   const feeds = await readInputFile(flags.input, source.inputs);
   const runner = await openRunner(source, flags.engine, flags.provider);
@@ -64,8 +64,8 @@ async function predict(path: string, flags: PredictFlags): Promise<void> {
   } finally {
     await runner.dispose();
   }
-  if (flags.output !== undefined)
-    await writeOutput(flags.output, await encodeOutputs(flags.output, outputs));
+  if (flags.out !== undefined)
+    await writeOutput(flags.out, await encodeOutputs(flags.out, outputs));
   const classes = Object.fromEntries(
     Object.entries(outputs)
       .filter(([, t]) => isProbabilityRows(t))
@@ -101,6 +101,6 @@ async function predict(path: string, flags: PredictFlags): Promise<void> {
       `${name} [${t.shape.join(', ')}]: ${shown.join(' ')}${t.data.length > 20 ? ` ... (${t.data.length} values)` : ''}`,
     );
   }
-  if (flags.output !== undefined) lines.push(`wrote ${flags.output}`);
+  if (flags.out !== undefined) lines.push(`wrote ${flags.out}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }

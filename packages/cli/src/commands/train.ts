@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { ResolvedModel } from '@netspec/spec';
 import { type Command, Option } from 'commander';
 import { curveSvg } from '../curve-svg.js';
 import { loadDataFlag } from '../data-flag.js';
@@ -9,6 +10,7 @@ import { loadSpecFile } from '../load-spec.js';
 import { positiveInteger } from '../options.js';
 import { checkOutputDir, writeOutput } from '../output-path.js';
 import { RUN_LABELS, RUN_SPEC, RUN_STATE, readRunDir } from '../run-dir.js';
+import { corpusTokenizer, languageModelContext, RUN_TOKENIZER } from '../text-data.js';
 import { barReporter, formatLogs, jsonReporter, lineReporter } from '../train-report.js';
 import { UserError } from '../user-error.js';
 
@@ -42,9 +44,9 @@ export function trainCommand(program: Command) {
     .argument('[spec]', 'a netspec JSON spec or zoo:<preset> (not with --resume)')
     .option(
       '--data <source>',
-      'mnist, mnist:test, fashion-mnist, ... or a .npy/.csv/.json file or x.npy/y.npy dir',
+      'mnist, fashion-mnist, moby-dick (language models), ... or a .npy/.csv/.json file or x.npy/y.npy dir',
     )
-    .option('--out <dir>', 'the run directory to write (spec, weights, history, curves)')
+    .option('-o, --out <dir>', 'the run directory to write (spec, weights, history, curves)')
     .option('--limit <n>', 'use only the first n samples of the data', positiveInteger)
     .option('--epochs <n>', "override the spec's training.epochs", positiveInteger)
     .option('--batch-size <n>', "override the spec's training.batchSize", positiveInteger)
@@ -76,7 +78,10 @@ async function train(specPath: string | undefined, flags: TrainFlags): Promise<v
       : lineReporter(out);
   const tfjs = await import('@netspec/backend-tfjs');
   const engine = await userErrors(() => tfjs.useEngine(flags.engine), '--engine: ');
-  const data = await loadDataFlag(plan.runData.data, plan.runData.limit);
+  const context = languageModelContext(plan.model);
+  const tokenizer =
+    context === undefined ? undefined : await corpusTokenizer(plan.runData.data, plan.model);
+  const data = await loadDataFlag(plan.runData.data, plan.runData.limit, context);
   let model: import('@netspec/backend-tfjs').NetspecModel;
   try {
     model = tfjs.buildModel(plan.spec, { seed: (plan.spec.training?.seed as number) ?? 0 });
@@ -115,6 +120,8 @@ async function train(specPath: string | undefined, flags: TrainFlags): Promise<v
   await (dataWritten ?? writeRunData());
   if (data.labels)
     await writeOutput(join(plan.dir, RUN_LABELS), `${JSON.stringify(data.labels)}\n`);
+  if (tokenizer)
+    await writeOutput(join(plan.dir, RUN_TOKENIZER), `${JSON.stringify(tokenizer.toJSON())}\n`);
   await writeOutput(join(plan.dir, CURVES), curveSvg(result.history, plan.spec.name as string));
   const last = result.history.at(-1);
   if (result.aborted) {
@@ -133,6 +140,8 @@ const withoutEpoch = ({ epoch: _e, seconds: _s, ...logs }: Record<string, number
 
 interface Plan {
   spec: Record<string, unknown> & { training?: Record<string, unknown> };
+  /** The resolved spec (training overrides do not change the graph). */
+  model: ResolvedModel;
   dir: string;
   runData: RunData;
   resume: boolean;
@@ -162,7 +171,7 @@ async function planRun(specPath: string | undefined, flags: TrainFlags): Promise
   if (flags.validationSplit !== undefined) training.validationSplit = flags.validationSplit;
   const runData: RunData = { data: flags.data };
   if (flags.limit !== undefined) runData.limit = flags.limit;
-  return { spec, dir: flags.out, runData, resume: false };
+  return { spec, model, dir: flags.out, runData, resume: false };
 }
 
 async function planResume(specPath: string | undefined, flags: TrainFlags, dir: string) {
@@ -181,7 +190,7 @@ async function planResume(specPath: string | undefined, flags: TrainFlags, dir: 
     );
   if (flags.out !== undefined && resolve(flags.out) !== resolve(dir))
     throw new UserError(`--out: a resumed run continues in ${dir}; expected no other --out`);
-  await readRunDir(dir); // the spec and weights must be readable before training loads
+  const { model } = await readRunDir(dir); // spec and weights must be readable before training
   const state = await readJson(join(dir, RUN_STATE), 'a checkpoint state (state.json)');
   if ((state as { loop?: { done?: boolean } }).loop?.done)
     throw new UserError(`--resume ${dir}: this run has finished; nothing to resume`);
@@ -189,7 +198,7 @@ async function planResume(specPath: string | undefined, flags: TrainFlags, dir: 
   if (typeof runData.data !== 'string')
     throw new UserError(`${join(dir, RUN_DATA)}: expected {"data": "<source>"}`);
   const spec = JSON.parse(await readFile(join(dir, RUN_SPEC), 'utf8')) as Plan['spec'];
-  return { spec, dir, runData, resume: true };
+  return { spec, model, dir, runData, resume: true };
 }
 
 async function readJson(path: string, what: string): Promise<unknown> {
