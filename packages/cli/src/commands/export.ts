@@ -83,7 +83,7 @@ async function exportRun(dir: string, flags: ExportFlags): Promise<void> {
   for (const [path, bytes] of files) await writeOutput(path, bytes);
   const size = files.reduce((n, [, b]) => n + b.length, 0);
   process.stdout.write(
-    `wrote ${files.map(([p]) => p).join(' and ')} (${run.model.spec.name}, opset ${flags.opset ?? 17}, ${flags.layout}, ${(size / 1024).toFixed(1)} KiB)\n`,
+    `wrote ${files.map(([p]) => p).join(' and ')} (${run.model.spec.name}, opset ${flags.opset ?? 17}, ${flags.kvCache ? 'KV cache' : flags.layout}, ${(size / 1024).toFixed(1)} KiB)\n`,
   );
 }
 
