@@ -82,7 +82,7 @@ const EXPECTED: Record<string, Expectation> = {
   // graph input (0 with `layout: 'nchw'`, tested below). Every Transpose around the convs and
   // average pools cancels.
   lenet5: { transposes: 1 },
-  // 1: the input's, as lenet5. Batch norm folds into the convs, residual Sum and Relu fuse into
+  // 1: the input's, as lenet5. Batch norm folds into the convs, residual Add and Relu fuse into
   // them: nothing elementwise is left. Before the global pool's fix (pooling.ts: Reduce on the
   // channels-first input) the last block kept Transpose, Mul, Add, Sum, Relu, channels-last.
   'resnet-small': {

@@ -18,9 +18,8 @@ function exportMerge(layer: LayerInput, shapes: (number | null)[][]) {
 }
 
 describe('merge emitters: the graph', () => {
-  it('add, maximum, minimum: one variadic Sum, Max, Min', () => {
+  it('maximum, minimum: one variadic Max, Min', () => {
     for (const [type, op] of [
-      ['add', 'Sum'],
       ['maximum', 'Max'],
       ['minimum', 'Min'],
     ] as const) {
@@ -31,7 +30,11 @@ describe('merge emitters: the graph', () => {
     }
   });
 
-  it('subtract and multiply fold left with Sub and Mul; average is Sum then Div by the count', () => {
+  it('add, subtract and multiply fold left with Add, Sub and Mul (no Sum: WebGPU lacks it); average is Adds then Div by the count', () => {
+    const sum = exportMerge({ id: 'y', type: 'add', inputs: ['x', 'w', 'v'] }, [[3], [3], [3]]);
+    expect(ops(sum)).toEqual(['Add', 'Add']);
+    expect(sum.node?.[0]?.input).toEqual(['x', 'w']);
+    expect(sum.node?.[1]?.output).toEqual(['y']);
     expect(ops(exportMerge({ id: 'y', type: 'subtract', inputs: ['x', 'w'] }, [[3], [3]]))).toEqual(
       ['Sub'],
     );
@@ -39,14 +42,14 @@ describe('merge emitters: the graph', () => {
     expect(ops(m)).toEqual(['Mul', 'Mul']);
     expect(m.node?.[1]?.output).toEqual(['y']);
     const a = exportMerge({ id: 'y', type: 'average', inputs: ['x', 'w', 'v'] }, [[3], [3], [3]]);
-    expect(ops(a)).toEqual(['Sum', 'Div']);
-    const count = a.initializer?.find((t) => t.name === a.node?.[1]?.input?.[1]);
+    expect(ops(a)).toEqual(['Add', 'Add', 'Div']);
+    const count = a.initializer?.find((t) => t.name === a.node?.[2]?.input?.[1]);
     expect(new Float32Array(new Uint8Array(count?.raw_data ?? []).buffer)[0]).toBe(3);
   });
 
   it('lower-rank inputs get size-1 axes after the batch (Keras), by Unsqueeze', () => {
     const g = exportMerge({ id: 'y', type: 'add', inputs: ['x', 'w'] }, [[4, 2, 3], [3]]);
-    expect(ops(g)).toEqual(['Unsqueeze', 'Sum']);
+    expect(ops(g)).toEqual(['Unsqueeze', 'Add']);
     expect(int64Values(g, g.node?.[0]?.input?.[1])).toEqual([1, 2]);
   });
 

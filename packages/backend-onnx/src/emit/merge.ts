@@ -32,7 +32,7 @@ function fold(op: string, inputs: string[], ctx: EmitContext, output?: string): 
   return acc;
 }
 
-/** A variadic op (Sum, Max, Min) over the aligned inputs. */
+/** A variadic op (Max, Min) over the aligned inputs. */
 const variadic = (op: string, inputs: string[], ctx: EmitContext, output?: string) =>
   ctx.op(op, aligned(inputs, ctx), {}, output);
 
@@ -51,7 +51,8 @@ function l2Normalize(ctx: EmitContext, x: string, axis: number): string {
 /** The merge family in ONNX. */
 export const mergeEmitters = {
   add: {
-    emit: (_c, inputs, ctx) => [variadic('Sum', inputs, ctx, ctx.outputName())],
+    // Chained Add, not Sum: onnxruntime-web has no WebGPU Sum kernel (it would fall to the CPU).
+    emit: (_c, inputs, ctx) => [fold('Add', inputs, ctx, ctx.outputName())],
   } satisfies Emitter<'add'>,
   subtract: {
     emit: (_c, inputs, ctx) => [fold('Sub', inputs, ctx, ctx.outputName())],
@@ -64,7 +65,7 @@ export const mergeEmitters = {
     emit: (_c, inputs, ctx) => [
       ctx.op(
         'Div',
-        [variadic('Sum', inputs, ctx), ctx.scalar('count', inputs.length)],
+        [fold('Add', inputs, ctx), ctx.scalar('count', inputs.length)],
         {},
         ctx.outputName(),
       ),

@@ -2,5 +2,4 @@
 // parity test (it fails on a fallback not listed here). Each with why.
 export const WEBGPU_CPU_OPS: Readonly<Record<string, string>> = {
   LSTM: 'onnxruntime-web has no WebGPU LSTM kernel (ONNX LSTM stays one op, DESIGN.md)',
-  Sum: 'onnxruntime-web has no WebGPU Sum kernel; netspec exports `add` merges as Sum',
 };
