@@ -53,7 +53,8 @@ export const TRAIN_EXPORT_CASES: BadInputCase[] = [
     name: 'export: --kv-cache of a model that is not a GPT',
     args: ['export', '{dir}/run', '--kv-cache', '-o', '{dir}/m.onnx'],
     files: lenetRun,
-    message: /kvCache: model inputs: expected one int32 token-id input of shape \[T\], got image float32/,
+    message:
+      /kvCache: model inputs: expected one int32 token-id input of shape \[T\], got image float32/,
   },
   {
     name: 'train: missing spec file',
