@@ -44,3 +44,10 @@ export {
 } from './session/create.js';
 export type { ModelRunner, RunnerTensor } from './session/runner.js';
 export { checkSupport, KNOWN_DOMAINS, MAX_AI_ONNX_OPSET } from './session/support.js';
+export {
+  readTestDataSet,
+  type TestDataSet,
+  tensorFromProto,
+  tensorToProto,
+  writeTestDataSet,
+} from './test-data.js';

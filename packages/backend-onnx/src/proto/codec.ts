@@ -1,14 +1,15 @@
 import protobuf from 'protobufjs';
 import { ONNX_PROTO } from './onnx-proto.js';
-import type { ModelProto } from './types.js';
+import type { ModelProto, TensorProto } from './types.js';
 
-let modelType: protobuf.Type | undefined;
+let root: protobuf.Root | undefined;
 
-/** The ModelProto type, parsed from the embedded schema on first use (nothing runs on import). */
-function modelProto(): protobuf.Type {
-  modelType ??= protobuf.parse(ONNX_PROTO, { keepCase: true }).root.lookupType('onnx.ModelProto');
-  return modelType;
+/** A message type, parsed from the embedded schema on first use (nothing runs on import). */
+function messageType(name: 'ModelProto' | 'TensorProto'): protobuf.Type {
+  root ??= protobuf.parse(ONNX_PROTO, { keepCase: true }).root;
+  return root.lookupType(`onnx.${name}`);
 }
+const modelProto = () => messageType('ModelProto');
 
 /** The bytes of a ModelProto. */
 export function encodeModel(model: ModelProto): Uint8Array {
@@ -27,4 +28,16 @@ export function decodeModel(bytes: Uint8Array): ModelProto {
     enums: Number,
     arrays: false,
   }) as ModelProto;
+}
+
+/** The bytes of a TensorProto (a `.pb` file of the ONNX model zoo's test data sets). */
+export function encodeTensor(tensor: TensorProto): Uint8Array {
+  const type = messageType('TensorProto');
+  return type.encode(type.fromObject(tensor)).finish();
+}
+
+/** A TensorProto from bytes; throws protobufjs's error on malformed input. */
+export function decodeTensor(bytes: Uint8Array): TensorProto {
+  const type = messageType('TensorProto');
+  return type.toObject(type.decode(bytes), { longs: Number, enums: Number }) as TensorProto;
 }
