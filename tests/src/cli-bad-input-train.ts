@@ -47,7 +47,7 @@ export const TRAIN_EXPORT_CASES: BadInputCase[] = [
     name: 'train: a token table that does not fit the corpus',
     args: ['train', 'zoo:gpt-nano', '--data', 'moby-dick', '--out', '{dir}/run'],
     message:
-      /83 distinct characters but gpt-nano's token table holds 50257; .*--set vocabularySize=83/,
+      /83 distinct characters but gpt-nano's logits cover 50257 tokens; .*--set vocabularySize=83/,
   },
   {
     name: 'export: --kv-cache of a model that is not a GPT',

@@ -16,7 +16,6 @@ export {
   probeEngines,
   useEngine,
 } from './engine.js';
-export { type DecoderPlan, DecoderPlanError, decoderPlan } from './generate/plan.js';
 export { type TfjsScorerOptions, tfjsScorer } from './generate/scorer.js';
 export { writeFileAtomic } from './io/atomic.js';
 export { imageGrid, writeImageGrid } from './io/png.js';

@@ -1,4 +1,4 @@
-import type { ResolvedModel } from '@netspec/spec';
+import { decoderPlan, type ResolvedModel } from '@netspec/spec';
 import type { Tokenizer } from '@netspec/zoo';
 import { UserError } from './user-error.js';
 
@@ -11,27 +11,23 @@ export const RUN_TOKENIZER = 'tokenizer.json';
 /** The corpora `--data` names for language models (train and validation splits). */
 export const TEXT_SOURCES = ['moby-dick', 'moby-dick:validation'];
 
-/** The tokens per window of a causal language model, or undefined for any other model. */
+/**
+ * The tokens per window of a causal language model (its context length, the spec's
+ * decoderPlan), or undefined for any other model.
+ */
 export function languageModelContext(model: ResolvedModel): number | undefined {
   if (model.spec.training?.recipe?.type !== 'causalLm') return undefined;
-  for (const node of model.nodes) {
-    const layer = node.layer as { type: string; sequenceLength?: number };
-    if (layer.type === 'tokenAndPositionEmbedding' || layer.type === 'positionEmbedding')
-      return layer.sequenceLength;
+  let context: number;
+  try {
+    context = decoderPlan(model).contextLength;
+  } catch (e) {
+    throw new UserError(`${model.spec.name}: a causalLm model, but ${(e as Error).message}`);
   }
-  throw new UserError(
-    `${model.spec.name}: a causalLm model without a position table (tokenAndPositionEmbedding or positionEmbedding); expected one to size the training windows`,
-  );
-}
-
-/** The token table size of a language model: what its tokenizer must match. */
-function vocabularySize(model: ResolvedModel): number | undefined {
-  for (const node of model.nodes) {
-    const layer = node.layer as { type: string; vocabularySize?: number; inputDim?: number };
-    if (layer.type === 'tokenAndPositionEmbedding') return layer.vocabularySize;
-    if (layer.type === 'embedding') return layer.inputDim;
-  }
-  return undefined;
+  if (!Number.isFinite(context))
+    throw new UserError(
+      `${model.spec.name}: a causalLm model without a position table (tokenAndPositionEmbedding or positionEmbedding); expected one to size the training windows`,
+    );
+  return context;
 }
 
 /**
@@ -54,10 +50,10 @@ export async function corpusTokenizer(source: string, model: ResolvedModel): Pro
   const ids = tokenizer.encode(chars.join(''));
   if (ids.length !== chars.length || ids.some((id, i) => id !== i))
     throw new Error(`${name}: the char tokenizer and the data loader disagree on token ids`);
-  const table = vocabularySize(model);
-  if (table !== undefined && table !== tokenizer.vocabularySize)
+  const table = decoderPlan(model).vocabularySize;
+  if (table !== tokenizer.vocabularySize)
     throw new UserError(
-      `--data ${source}: ${name} has ${tokenizer.vocabularySize} distinct characters but ${model.spec.name}'s token table holds ${table}; expected equal sizes (for a zoo GPT: netspec zoo show <preset> --set vocabularySize=${tokenizer.vocabularySize})`,
+      `--data ${source}: ${name} has ${tokenizer.vocabularySize} distinct characters but ${model.spec.name}'s logits cover ${table} tokens; expected equal sizes (for a zoo GPT: netspec zoo show <preset> --set vocabularySize=${tokenizer.vocabularySize})`,
     );
   return tokenizer;
 }

@@ -8,6 +8,7 @@ export * from './layers/kind.js';
 export * from './layers/registry.js';
 export { formatShape } from './layers/shape.js';
 export { MIGRATIONS, type Migration, type MigrationResult, migrate } from './migrate.js';
+export * from './resolve/decoder-plan.js';
 export * from './resolve/model.js';
 export {
   resolveSpec,

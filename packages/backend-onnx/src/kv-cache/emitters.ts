@@ -1,3 +1,4 @@
+import type { CACHED_KINDS, DecoderPlan } from '@netspec/spec';
 import {
   blockAttention,
   type ExtendKeyValues,
@@ -11,7 +12,6 @@ import {
 import type { EmitContext, Emitter } from '../emit/kind.js';
 import { int } from '../graph/attributes.js';
 import { DataType } from '../proto/types.js';
-import type { CACHED_KINDS, CachePlan } from './plan.js';
 
 // The decoder-with-past graph (the names transformers.js and Optimum use): the new tokens'
 // positions continue after P = past_sequence_length, and every decoder's self-attention reads
@@ -95,7 +95,7 @@ type CachedKind = (typeof CACHED_KINDS)[number];
  * of a cache plan works per position and keeps its usual emitter.
  */
 export function cachedEmitters(
-  plan: CachePlan,
+  plan: DecoderPlan,
   positionIds: boolean,
 ): { [K in CachedKind]: Emitter<K> } {
   const step = new StepValues(positionIds);

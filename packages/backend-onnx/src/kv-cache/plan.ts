@@ -1,99 +1,22 @@
-import type { LayerType, ResolvedModel, ResolvedNode, Tensor } from '@netspec/spec';
+import { type DecoderPlan, decoderPlan, type ResolvedModel } from '@netspec/spec';
 import { ExportError } from '../errors.js';
 
-// What a model must look like to be exported with a KV cache: token ids in, per-position logits
-// out, and between them only layers that work on each position alone or continue from the
-// cache (position tables offset by the past length, causal decoders over held keys and values).
-// backend-tfjs's generate/plan.ts checks the same for tfjs; the two lists must agree.
-
-/** Kinds that treat every position on its own: the new positions need no past. */
-const POSITIONWISE: ReadonlySet<LayerType> = new Set<LayerType>([
-  'dense',
-  'activation',
-  'dropout',
-  'layerNorm',
-  'rmsNorm',
-  'embedding',
-  'reverseEmbedding',
-  'add',
-]);
-
-/** Kinds that see the sequence axis and continue from the cache. */
-export const CACHED_KINDS = [
-  'tokenAndPositionEmbedding',
-  'positionEmbedding',
-  'sinusoidalPositionEncoding',
-  'transformerDecoder',
-] as const satisfies readonly LayerType[];
-
-/** A causal language model's shape as the decoder-with-past graph needs it. */
-export interface CachePlan {
-  /** The int32 token-id input (shape [T]). */
-  input: Tensor;
-  /** The logits output (shape [T, vocabulary]). */
-  output: Tensor;
-  vocabularySize: number;
-  /** The most positions the model sees: its smallest position table (or a fixed input length). */
-  contextLength: number;
-  /** The transformerDecoder nodes in order: decoder i reads past_key_values.i.* */
-  decoders: ResolvedNode[];
-}
-
-const fail = (message: string): never => {
-  throw new ExportError(`kvCache: ${message}`);
-};
-
-function checkNode(node: ResolvedNode): void {
-  const type = node.layer.type;
-  const where = `layer ${node.pointer} ("${node.path}", ${type})`;
-  if (type === 'transformerDecoder') {
-    if (node.inputs.length > 1)
-      fail(
-        `${where}: expected a decoder without cross-attention (one input), got ${node.inputs.length}`,
-      );
-    if (Object.keys(node.refs).length)
-      fail(`${where}: expected no paddingMask; the graph's attention_mask input takes its place`);
-    return;
-  }
-  // Axis 1 (or its negative twin) is time: a norm or softmax over it mixes positions.
-  const rank = (node.inputs[0]?.shape.length ?? 0) + 1;
-  const axes = [(node.layer as { axis?: number | number[] }).axis ?? []].flat();
-  if (axes.some((a) => a === 1 || a === 1 - rank))
-    fail(`${where}: axis ${axes.join(', ')} runs over the sequence; expected feature axes only`);
-  if (!POSITIONWISE.has(type) && !(CACHED_KINDS as readonly string[]).includes(type)) {
-    const allowed = [...POSITIONWISE, ...CACHED_KINDS].join(', ');
-    fail(
-      `${where}: cannot be decoded step by step; expected only layers of kinds ${allowed} between the token ids and the logits`,
-    );
-  }
-}
+// The decoder-with-past graph needs what step-by-step decoding needs (the spec's decoderPlan,
+// which backend-tfjs's KV cache shares) and at least one decoder whose keys and values to carry.
 
 /** The plan of a resolved model, or an ExportError saying what does not fit. */
-export function cachePlan(model: ResolvedModel): CachePlan {
-  const [input, ...moreInputs] = model.inputs;
-  if (!input || moreInputs.length || input.dtype !== 'int32' || input.shape.length !== 1)
-    fail(
-      `model inputs: expected one int32 token-id input of shape [T], got ${model.inputs.map((t) => `${t.name} ${t.dtype} [${t.shape.join(', ')}]`).join('; ')}`,
+export function cachePlan(model: ResolvedModel): DecoderPlan {
+  let plan: DecoderPlan;
+  try {
+    plan = decoderPlan(model);
+  } catch (e) {
+    if ((e as Error).name === 'DecoderPlanError')
+      throw new ExportError(`kvCache: ${(e as Error).message}`);
+    throw e;
+  }
+  if (!plan.decoders.length)
+    throw new ExportError(
+      'kvCache: expected at least one transformerDecoder layer to cache, got none',
     );
-  const [output, ...moreOutputs] = model.outputs;
-  const vocabulary = output?.shape[1];
-  if (!output || moreOutputs.length || output.shape.length !== 2 || typeof vocabulary !== 'number')
-    fail(
-      `model outputs: expected one logits output of shape [T, vocabulary], got ${model.outputs.map((t) => `${t.name} [${t.shape.join(', ')}]`).join('; ')}`,
-    );
-  for (const node of model.nodes) checkNode(node);
-  const decoders = model.nodes.filter((n) => n.layer.type === 'transformerDecoder');
-  if (!decoders.length) fail('expected at least one transformerDecoder layer to cache, got none');
-  const tables = model.nodes
-    .map((n) => (n.layer as { sequenceLength?: number }).sequenceLength)
-    .filter((n): n is number => typeof n === 'number');
-  const fixed = (input as Tensor).shape[0];
-  if (typeof fixed === 'number') tables.push(fixed);
-  return {
-    input: input as Tensor,
-    output: output as Tensor,
-    vocabularySize: vocabulary as number,
-    contextLength: tables.length ? Math.min(...tables) : Number.POSITIVE_INFINITY,
-    decoders,
-  };
+  return plan;
 }

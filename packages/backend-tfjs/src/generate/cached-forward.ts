@@ -1,10 +1,9 @@
-import type { ResolvedNode } from '@netspec/spec';
+import type { CACHED_KINDS, DecoderPlan, ResolvedNode } from '@netspec/spec';
 import { positionRows, sinePositions } from '../layers/attention/position.js';
 import { transformerDecoderStep } from '../layers/attention/transformer.js';
 import type { ApplyContext, ConfigOf } from '../layers/kind.js';
 import type { NetspecModel } from '../model/model.js';
 import { tf } from '../tf.js';
-import type { CACHED_KINDS, DecoderPlan } from './plan.js';
 
 /** One decoder's held keys and values, heads first: (1, heads, past, headDim) each. */
 export interface LayerCache {

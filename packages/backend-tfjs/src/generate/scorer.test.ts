@@ -1,9 +1,9 @@
 import type { TokenScorer } from '@netspec/spec';
+import { DecoderPlanError } from '@netspec/spec';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../model/build.js';
 import { Rng } from '../random.js';
 import { tf } from '../tf.js';
-import { DecoderPlanError } from './plan.js';
 import { tfjsScorer } from './scorer.js';
 
 const VOCAB = 23;

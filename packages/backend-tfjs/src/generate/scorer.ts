@@ -1,9 +1,9 @@
 import type { TokenScorer } from '@netspec/spec';
+import { decoderPlan } from '@netspec/spec';
 import { engine } from '../engine.js';
 import type { NetspecModel } from '../model/model.js';
 import { tf } from '../tf.js';
 import { forwardCached, type LayerCache } from './cached-forward.js';
-import { decoderPlan } from './plan.js';
 
 export interface TfjsScorerOptions {
   /**

@@ -1,9 +1,11 @@
-import type { LayerType, ResolvedModel, ResolvedNode, Tensor } from '@netspec/spec';
+import type { LayerType } from '../layers/registry.js';
+import type { ResolvedModel, ResolvedNode, Tensor } from './model.js';
 
-// What a model must look like to be decoded one step at a time: token ids in, per-position
-// logits out, and between them only layers that either work on each position alone or are
-// taught here to continue from a KV cache (position tables offset by the past length, causal
-// decoders attending to held keys and values).
+// What a model must look like to be decoded one step at a time (a KV cache in tfjs, the
+// decoder-with-past ONNX export, the CLI's language-model data): token ids in, per-position
+// logits out, and between them only layers that either work on each position alone or that the
+// backends continue from a KV cache (position tables offset by the past length, causal decoders
+// attending to held keys and values). One list here, so the backends cannot disagree.
 
 /** Kinds that treat every position on its own: the new positions need no past. */
 const POSITIONWISE: ReadonlySet<LayerType> = new Set<LayerType>([
@@ -61,7 +63,9 @@ function checkNode(node: ResolvedNode): void {
   }
   // Axis 1 (or its negative twin) is time: a norm or softmax over it mixes positions.
   const rank = (node.inputs[0]?.shape.length ?? 0) + 1;
-  const axes = [(node.layer as { axis?: number | number[] }).axis ?? []].flat();
+  const layer = node.layer as { axis?: number | number[]; activation?: { axis?: number } };
+  const activationAxis = typeof layer.activation === 'object' ? layer.activation.axis : undefined;
+  const axes = [layer.axis ?? [], activationAxis ?? []].flat();
   if (axes.some((a) => a === 1 || a === 1 - rank))
     fail(`${where}: axis ${axes.join(', ')} runs over the sequence; expected feature axes only`);
   if (!POSITIONWISE.has(type) && !(CACHED_KINDS as readonly string[]).includes(type)) {
@@ -86,6 +90,7 @@ export function decoderPlan(model: ResolvedModel): DecoderPlan {
       `model outputs: expected one logits output of shape [T, vocabulary], got ${model.outputs.map((t) => `${t.name} [${t.shape.join(', ')}]`).join('; ')}`,
     );
   for (const node of model.nodes) checkNode(node);
+  const decoders = model.nodes.filter((n) => n.layer.type === 'transformerDecoder');
   const tables = model.nodes
     .map((n) => (n.layer as { sequenceLength?: number }).sequenceLength)
     .filter((n): n is number => typeof n === 'number');
@@ -96,6 +101,6 @@ export function decoderPlan(model: ResolvedModel): DecoderPlan {
     output: output as Tensor,
     vocabularySize: vocabulary as number,
     contextLength: tables.length ? Math.min(...tables) : Number.POSITIVE_INFINITY,
-    decoders: model.nodes.filter((n) => n.layer.type === 'transformerDecoder'),
+    decoders,
   };
 }
