@@ -1,0 +1,45 @@
+import { useEngine } from '@netspec/backend-tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { autoencoderMnist } from './autoencoder-mnist.js';
+import { bertSpam } from './bert-spam.js';
+import type { ExampleOptions, ExampleResult } from './common.js';
+import { convnetMnist } from './convnet-mnist.js';
+import { gptMobyDick } from './gpt-moby-dick.js';
+import { lenet5Mnist } from './lenet5-mnist.js';
+import { lstmSpam } from './lstm-spam.js';
+import { mlpMnist } from './mlp-mnist.js';
+import { resnet20Fashion } from './resnet20-fashion.js';
+import { vitFashion } from './vit-fashion.js';
+
+// Every example's CI-sized run (--quick: a few hundred real samples, a few steps) on wasm. Both
+// losses are measured on the same training samples in inference mode (no dropout noise), so a
+// working model and optimizer cut the loss by well over the 10% asked here within ~10-20 Adam
+// steps; a broken gradient, loss or data pipeline leaves it where it started.
+const EXAMPLES: [string, (o: ExampleOptions) => Promise<ExampleResult>][] = [
+  ['gpt-moby-dick', gptMobyDick],
+  ['bert-spam', bertSpam],
+  ['lstm-spam', lstmSpam],
+  ['lenet5-mnist', lenet5Mnist],
+  ['mlp-mnist', mlpMnist],
+  ['convnet-mnist', convnetMnist],
+  ['autoencoder-mnist', autoencoderMnist],
+  ['resnet20-fashion', resnet20Fashion],
+  ['vit-fashion', vitFashion],
+];
+
+describe('examples, CI-sized', () => {
+  beforeAll(async () => {
+    await useEngine('wasm');
+  });
+
+  it.each(EXAMPLES)(
+    '%s: the loss falls',
+    async (_name, run) => {
+      const result = await run({ quick: true, verbose: false });
+      expect(result.stoppedByTimeBudget).toBe(false);
+      expect(Number.isFinite(result.initialLoss)).toBe(true);
+      expect(result.finalLoss).toBeLessThan(0.9 * result.initialLoss);
+    },
+    180_000,
+  );
+});

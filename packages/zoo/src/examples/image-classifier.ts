@@ -1,0 +1,103 @@
+// The image-classification examples' shared run: a zoo spec, MNIST or Fashion-MNIST, Adam,
+// test accuracy on the held-out test split.
+import {
+  buildModel,
+  type Dataset,
+  evaluate,
+  loadFashionMnist,
+  loadMnist,
+  train,
+} from '@netspec/backend-tfjs';
+import type { SpecInput } from '../types.js';
+import { predictClasses, scores } from './classify.js';
+import {
+  type ExampleOptions,
+  type ExampleResult,
+  progress,
+  secondsSince,
+  timeBudget,
+} from './common.js';
+
+export interface ImageRun {
+  example: string;
+  spec: SpecInput;
+  data: 'mnist' | 'fashion-mnist';
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  /** Training samples of the full run (default all 60,000). */
+  trainSize?: number;
+  /** Test samples of the full run (default all 10,000). */
+  testSize?: number;
+  /** Stops the full run after this many seconds. */
+  budgetSeconds: number;
+}
+
+const SEED = 1;
+const QUICK = { train: 256, test: 256, epochs: 2, batchSize: 32 };
+
+/** The first `size` samples of a split (both loaders interleave or shuffle classes). */
+function load(data: ImageRun['data'], split: 'train' | 'test', size?: number): Dataset {
+  const options = { split, ...(size ? { limit: size } : {}) };
+  return data === 'mnist' ? loadMnist(options) : loadFashionMnist(options);
+}
+
+export async function runImageClassifier(
+  run: ImageRun,
+  options: ExampleOptions,
+): Promise<ExampleResult> {
+  const q = options.quick;
+  const trainSet = load(run.data, 'train', q ? QUICK.train : run.trainSize);
+  const testSet = load(run.data, 'test', q ? QUICK.test : run.testSize);
+  const epochs = q ? QUICK.epochs : run.epochs;
+  const batchSize = q ? QUICK.batchSize : run.batchSize;
+  const steps = epochs * Math.ceil(trainSet.size / batchSize);
+  const spec: SpecInput = {
+    ...run.spec,
+    training: {
+      loss: 'sparseCategoricalCrossentropy',
+      optimizer: {
+        type: 'adam',
+        learningRate: {
+          type: 'cosineDecay',
+          initialLearningRate: run.learningRate,
+          decaySteps: steps,
+          alpha: 0.02,
+        },
+      },
+      metrics: ['accuracy'],
+      batchSize,
+      seed: SEED,
+    },
+  };
+  const model = buildModel(spec, { seed: SEED });
+  const started = performance.now();
+  const callbacks = progress(options.verbose, 100);
+  const { history, aborted } = await train(model, trainSet, {
+    epochs,
+    signal: timeBudget(q ? 120 : run.budgetSeconds),
+    ...callbacks,
+  });
+  const trainingSeconds = secondsSince(started);
+  const test = evaluate(model, testSet);
+  const predicted = predictClasses(model, testSet);
+  const labels = testSet.y.label?.data as Int32Array;
+  return {
+    example: run.example,
+    engine: 'tfjs',
+    data: run.data,
+    split: `${run.data} train: first ${trainSet.size} samples; test: first ${testSet.size} of the test split`,
+    parameters: model.resolved.totalParams,
+    batchSize,
+    epochs,
+    seed: SEED,
+    trainingSeconds,
+    samplesPerSecond: Math.round(callbacks.seen.samplesPerSecond),
+    stoppedByTimeBudget: aborted,
+    initialLoss: callbacks.seen.firstLoss,
+    finalLoss: callbacks.seen.lastLoss,
+    testLoss: test.loss,
+    testAccuracy: scores(predicted, labels).accuracy,
+    history,
+  };
+}

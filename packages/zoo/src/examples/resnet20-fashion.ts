@@ -1,0 +1,24 @@
+// The zoo's resnet20 (He et al.'s CIFAR ResNet-20) on 28x28 Fashion-MNIST.
+// node packages/zoo/dist/examples/resnet20-fashion.js [--quick] [--engine wasm]
+import { resnet20 } from '../resnet.js';
+import { type ExampleOptions, isMain, main } from './common.js';
+import { runImageClassifier } from './image-classifier.js';
+
+export const resnet20Fashion = (options: ExampleOptions) =>
+  runImageClassifier(
+    {
+      example: 'resnet20 on Fashion-MNIST',
+      spec: resnet20({ inputShape: [28, 28, 1], classes: 10 }),
+      data: 'fashion-mnist',
+      // What ~5 minutes of this shared 2-core machine afford (the README estimates a full run).
+      epochs: 1,
+      trainSize: 6000,
+      testSize: 1000,
+      batchSize: 32,
+      learningRate: 0.002,
+      budgetSeconds: 7 * 60,
+    },
+    options,
+  );
+
+if (isMain(import.meta.url)) await main('resnet20-fashion', resnet20Fashion);
