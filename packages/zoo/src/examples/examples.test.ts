@@ -4,6 +4,7 @@ import { autoencoderMnist } from './autoencoder-mnist.js';
 import { bertSpam } from './bert-spam.js';
 import type { ExampleOptions, ExampleResult } from './common.js';
 import { convnetMnist } from './convnet-mnist.js';
+import { gptBpeMobyDick } from './gpt-bpe-moby-dick.js';
 import { gptMobyDick } from './gpt-moby-dick.js';
 import { lenet5Mnist } from './lenet5-mnist.js';
 import { lstmSpam } from './lstm-spam.js';
@@ -17,6 +18,7 @@ import { vitFashion } from './vit-fashion.js';
 // steps; a broken gradient, loss or data pipeline leaves it where it started.
 const EXAMPLES: [string, (o: ExampleOptions) => Promise<ExampleResult>][] = [
   ['gpt-moby-dick', gptMobyDick],
+  ['gpt-bpe-moby-dick', gptBpeMobyDick],
   ['bert-spam', bertSpam],
   ['lstm-spam', lstmSpam],
   ['lenet5-mnist', lenet5Mnist],
