@@ -21,6 +21,7 @@ import {
   secondsSince,
   timeBudget,
 } from './common.js';
+import { gptExampleTraining } from './gpt-moby-dick.js';
 
 const SEED = 1;
 
@@ -44,32 +45,17 @@ export async function gptBpeMobyDick(options: ExampleOptions): Promise<ExampleRe
     ? take(trainAll, new Rng(SEED).permutation(trainAll.size).subarray(0, 96))
     : trainAll;
   const steps = (q ? 2 : 1) * Math.ceil(trainSet.size / batchSize);
-  const spec = gptGenerator({
-    ...GPT_SIZES['gpt-micro'],
-    vocabularySize: tokenizer.vocabularySize,
-    contextLength,
-    dropout: 0,
-    name: 'gpt-micro-bpe',
-  });
-  spec.training = {
-    ...spec.training,
-    loss: { type: 'sparseCategoricalCrossentropy', fromLogits: true },
-    optimizer: {
-      type: 'adamw',
-      weightDecay: 0.01,
-      globalClipNorm: 1,
-      learningRate: {
-        type: 'cosineDecay',
-        initialLearningRate: 1e-4,
-        warmupTarget: 2e-3,
-        warmupSteps: Math.min(100, Math.floor(steps / 10)),
-        decaySteps: steps,
-        alpha: 0.1,
-      },
-    },
+  const spec = gptExampleTraining(
+    gptGenerator({
+      ...GPT_SIZES['gpt-micro'],
+      vocabularySize: tokenizer.vocabularySize,
+      contextLength,
+      dropout: 0,
+      name: 'gpt-micro-bpe',
+    }),
     batchSize,
-    seed: SEED,
-  };
+    steps,
+  );
   const model = buildModel(spec, { seed: SEED });
   const callbacks = progress(options.verbose, 20);
   const started = performance.now();

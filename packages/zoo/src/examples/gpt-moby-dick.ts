@@ -27,9 +27,38 @@ import {
 const SEED = 1;
 
 /**
+ * Training for the GPT examples: sparse cross-entropy on logits, AdamW with warm-up to 2e-3 and
+ * cosine decay over `steps`, clipped to a global norm of 1.
+ */
+export function gptExampleTraining(spec: SpecInput, batchSize: number, steps: number): SpecInput {
+  return {
+    ...spec,
+    training: {
+      ...spec.training,
+      loss: { type: 'sparseCategoricalCrossentropy', fromLogits: true },
+      optimizer: {
+        type: 'adamw',
+        weightDecay: 0.01,
+        globalClipNorm: 1,
+        learningRate: {
+          type: 'cosineDecay',
+          initialLearningRate: 1e-4,
+          warmupTarget: 2e-3,
+          warmupSteps: Math.min(100, Math.floor(steps / 10)),
+          decaySteps: steps,
+          alpha: 0.1,
+        },
+      },
+      batchSize,
+      seed: SEED,
+    },
+  };
+}
+
+/**
  * The zoo's gpt-mini (minGPT's 6 layers, 6 heads, width 192; tied head, tanh GELU) over
  * `vocabularySize` characters with a `contextLength` window, no dropout (it sees each character
- * window about once), AdamW with warm-up and cosine decay over `steps`.
+ * window about once).
  */
 export function gptMiniChars(
   vocabularySize: number,
@@ -44,26 +73,7 @@ export function gptMiniChars(
     dropout: 0,
     name: 'gpt-mini-chars',
   });
-  spec.training = {
-    ...spec.training,
-    loss: { type: 'sparseCategoricalCrossentropy', fromLogits: true },
-    optimizer: {
-      type: 'adamw',
-      weightDecay: 0.01,
-      globalClipNorm: 1,
-      learningRate: {
-        type: 'cosineDecay',
-        initialLearningRate: 1e-4,
-        warmupTarget: 2e-3,
-        warmupSteps: Math.min(100, Math.floor(steps / 10)),
-        decaySteps: steps,
-        alpha: 0.1,
-      },
-    },
-    batchSize,
-    seed: SEED,
-  };
-  return spec;
+  return gptExampleTraining(spec, batchSize, steps);
 }
 
 export async function gptMobyDick(options: ExampleOptions): Promise<ExampleResult> {
