@@ -282,6 +282,14 @@ export const PARITY_CASES = {
       inputs: [at('mean', vec), at('logVar', vec)],
       layers: [{ id: 'y', type: 'sampling', inputs: ['mean', 'logVar'], seed: 3 }],
     },
+    {
+      // Deterministic at inference, so its values must match everywhere.
+      name: 'sampling inference mean',
+      inputs: [at('mean', vec), at('logVar', vec)],
+      layers: [
+        { id: 'y', type: 'sampling', inputs: ['mean', 'logVar'], inference: 'mean', seed: 3 },
+      ],
+    },
   ],
   gaussianNoise: [one('gaussianNoise', { type: 'gaussianNoise', stddev: 0.5, seed: 3 })],
   block: [

@@ -52,6 +52,7 @@ export {
 export { evaluate } from './train/evaluate.js';
 export type { Batch, Examples } from './train/examples.js';
 export { type TrainOptions, type TrainResult, train, trainingOf } from './train/fit.js';
+export { judgeSamples, type Verdict } from './train/judge.js';
 export type {
   BatchEvent,
   EpochEvent,

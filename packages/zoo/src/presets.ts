@@ -66,6 +66,15 @@ function entry<O>(
 
 const classes = (value: number) => integer('classes', value, 'output classes (softmax)');
 const dropout = (value: number) => rateOption('dropout', value, 'dropout rate');
+const vaeOptions = [
+  integer('latentDim', 20, 'latent size'),
+  oneOf(
+    'inference',
+    ['sample', 'mean'],
+    'sample',
+    'z at inference: drawn, or zMean (deterministic)',
+  ),
+];
 
 const GPT_OPTIONS = (s: (typeof GPT_SIZES)[keyof typeof GPT_SIZES]) => [
   integer('vocabularySize', 50_257, 'token ids are in [0, vocabularySize) (GPT-2 BPE: 50,257)'),
@@ -170,13 +179,13 @@ export const PRESETS: readonly Preset[] = [
   entry(
     'vae-mnist',
     'MLP VAE (784-512-20) for 28x28 digits (vae recipe, binaryCrossentropy).',
-    [integer('latentDim', 20, 'latent size')],
+    vaeOptions,
     (o: object) => vae({ kind: 'mlp', ...o }),
   ),
   entry(
     'conv-vae-mnist',
     'Convolutional VAE (the Keras VAE example, latent 20) for 28x28 digits.',
-    [integer('latentDim', 20, 'latent size')],
+    vaeOptions,
     (o: object) => vae({ kind: 'conv', ...o }),
   ),
   entry(

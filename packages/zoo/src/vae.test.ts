@@ -1,5 +1,7 @@
 import { resolveSpec } from '@netspec/spec';
 import { describe, expect, it } from 'vitest';
+import { PresetOptionError } from './preset-options.js';
+import { buildPreset } from './presets.js';
 import { vae } from './vae.js';
 
 describe('vae', () => {
@@ -27,5 +29,13 @@ describe('vae', () => {
     expect(model.totalParams).toBe(191_225);
     expect(model.outputs[0]?.shape).toEqual([28, 28, 1]);
     expect(resolveSpec(vae({ kind: 'conv', latentDim: 2 })).totalParams).toBe(69_076 + 65_089);
+  });
+
+  it("samples z at inference by default; inference 'mean' (a preset option too) decodes zMean", () => {
+    const z = (spec: ReturnType<typeof vae>) => spec.layers.find((l) => l.id === 'z');
+    expect(z(vae({ kind: 'mlp' }))).not.toHaveProperty('inference');
+    expect(z(vae({ kind: 'conv', inference: 'mean' }))).toMatchObject({ inference: 'mean' });
+    expect(z(buildPreset('vae-mnist', { inference: 'mean' }))).toMatchObject({ inference: 'mean' });
+    expect(() => buildPreset('conv-vae-mnist', { inference: 'median' })).toThrow(PresetOptionError);
   });
 });

@@ -5,6 +5,11 @@ export interface VaeOptions {
   kind: 'mlp' | 'conv';
   /** Latent size; default 20. */
   latentDim?: number;
+  /**
+   * What `z` is at inference: 'sample' (default) draws it, as the Keras VAE example does;
+   * 'mean' is zMean, for deterministic reconstructions (and exact tfjs/ONNX parity).
+   */
+  inference?: 'sample' | 'mean';
   name?: string;
 }
 
@@ -17,7 +22,7 @@ export interface VaeOptions {
  * -> conv2dTranspose 64 and 32 (3x3, stride 2, relu) -> conv2dTranspose 1 (3x3, sigmoid).
  */
 export function vae(options: VaeOptions): SpecInput {
-  const { kind, latentDim = 20 } = options;
+  const { kind, latentDim = 20, inference = 'sample' } = options;
   const encoder: LayerInput[] =
     kind === 'mlp'
       ? [
@@ -92,7 +97,12 @@ export function vae(options: VaeOptions): SpecInput {
       ...encoder,
       { id: 'zMean', type: 'dense', units: latentDim, inputs: ['enc'] },
       { id: 'zLogVar', type: 'dense', units: latentDim, inputs: ['enc'] },
-      { id: 'z', type: 'sampling', inputs: ['zMean', 'zLogVar'] },
+      {
+        id: 'z',
+        type: 'sampling',
+        inputs: ['zMean', 'zLogVar'],
+        ...(inference === 'mean' ? { inference } : {}),
+      },
       ...decoder,
     ],
     outputs: ['reconstruction'],

@@ -12,7 +12,7 @@ import { attr, exportLayer, graphOf, ops } from '../test-utils/graph.js';
 const N = 4000;
 
 /** A VAE head: inputs zMean and zLogVar (N features) into a sampling layer. */
-function samplingModel(seed?: number): Uint8Array {
+function samplingModel(seed?: number, inference?: 'mean'): Uint8Array {
   const spec = {
     specVersion: 1,
     name: 'vae',
@@ -26,6 +26,7 @@ function samplingModel(seed?: number): Uint8Array {
         type: 'sampling',
         inputs: ['mean', 'logVar'],
         ...(seed === undefined ? {} : { seed }),
+        ...(inference ? { inference } : {}),
       },
     ],
   };
@@ -78,6 +79,14 @@ describe('generative emitters', () => {
     expect(Array.from(again)).not.toEqual(Array.from(z));
     const [tiny] = (await sample(bytes, 0.25, -60)) as [Float32Array];
     for (const v of tiny) expect(v).toBeCloseTo(0.25, 6);
+  });
+
+  it("sampling with inference: 'mean' exports z = zMean: no random op, the mean on every run", async () => {
+    const bytes = samplingModel(5, 'mean');
+    expect(ops(graphOf(decodeModel(bytes)))).toEqual(['Identity']);
+    const [z, again] = (await sample(bytes, 0.75, Math.log(4), 2)) as [Float32Array, Float32Array];
+    expect(Array.from(new Set(z))).toEqual([0.75]);
+    expect(Array.from(again)).toEqual(Array.from(z));
   });
 
   it('sampling passes the official ONNX checker, seeded or not', () => {

@@ -8,9 +8,10 @@ export const generativeEmitters = {
     // samples, as the tfjs layer does at inference (a VAE served for generation must draw new
     // z's). Known gap: the draws cannot equal tfjs's seeded ones, so this kind has no tfjs
     // parity. A spec's seed becomes the op's seed; onnxruntime draws anew on every run of a
-    // session. To decode the mean, feed zMean downstream instead of z.
+    // session. `inference: 'mean'` exports z = zMean (deterministic, so it has parity).
     emit(c, inputs, ctx) {
       const [mean, logVar] = inputs as [string, string];
+      if (c.inference === 'mean') return [mean];
       const eps = ctx.op(
         'RandomNormalLike',
         [mean],

@@ -9,7 +9,7 @@ import { GanStep } from '../recipes/gan.js';
 import { tf } from '../tf.js';
 import { train } from '../train/fit.js';
 import { progress, setUp, writeResult } from './common.js';
-import { judgeSamples } from './judge.js';
+import { judgeWithRun } from './judge.js';
 
 export const gan = (epochs: number) => ({
   specVersion: 1,
@@ -73,7 +73,7 @@ const step = new GanStep(
   gan(epochs).training.recipe as never,
 );
 const samples = step.generate(tf.randomNormal([1000, 64], 0, 1, 'float32', 11));
-const verdict = await judgeSamples(judgeDir, samples);
+const verdict = await judgeWithRun(judgeDir, samples);
 await writeImageGrid(
   join(args.out, 'samples.png'),
   samples.dataSync() as Float32Array,

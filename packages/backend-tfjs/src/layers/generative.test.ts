@@ -73,6 +73,19 @@ describe('sampling', () => {
     expect(maxAbsDiff(draw(m, 3), draw(sampler({ seed: 5 }), 3))).toBeGreaterThan(1);
   });
 
+  it("passes zMean through at inference with inference: 'mean', and still samples in training", () => {
+    const m = sampler({ inference: 'mean' });
+    const feeds = { x0: mean, x1: tf.fill([2, D], Math.log(4)) };
+    const pass = (training: boolean) =>
+      m.forward(feeds, { seed: 3, training }).outputs.layer as tf.Tensor;
+    expect(maxAbsDiff(pass(false), mean)).toBe(0);
+    // In training it is the same draw as the sampling layer's: sigma 2 moves z well off zMean.
+    expect(maxAbsDiff(pass(true), mean)).toBeGreaterThan(1);
+    expect(
+      maxAbsDiff(pass(true), sampler().forward(feeds, { seed: 3 }).outputs.layer as tf.Tensor),
+    ).toBe(0);
+  });
+
   it('passes gradients to both inputs: dz/dmean = 1, dz/dlogVar = 0.5 · sigma · eps', () => {
     const m = sampler();
     const logVar = uniform(2, [2, D]);

@@ -3,13 +3,14 @@ import type { LayerImpl } from './kind.js';
 import { drawSeed, normalNoise } from './noise.js';
 
 /**
- * z = zMean + exp(0.5 · zLogVar) · eps, eps ~ N(0, 1). It samples in inference too, like the
- * Keras VAE example's Sampling layer (the spec's doc names no training-only behavior); a seeded
- * pass draws the same eps every time, and feeding zMean downstream gives the mean decoding.
+ * z = zMean + exp(0.5 · zLogVar) · eps, eps ~ N(0, 1). With `inference: 'sample'` it samples in
+ * inference too, like the Keras VAE example's Sampling layer (a seeded pass draws the same eps
+ * every time); with 'mean' inference passes zMean through, for deterministic reconstructions.
  */
 const sampling: LayerImpl<'sampling'> = {
   apply(c, inputs, ctx) {
     const [mean, logVar] = inputs as [tf.Tensor, tf.Tensor];
+    if (!ctx.training && c.inference === 'mean') return mean;
     const seed = drawSeed(ctx, c.seed);
     return tf.tidy(() => {
       const eps = normalNoise(mean.shape, seed);

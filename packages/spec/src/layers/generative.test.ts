@@ -16,6 +16,16 @@ describe('sampling', () => {
     expect(infer(s, f32(null, 8), f32(10, 8)).shape).toEqual([10, 8]);
     expect(kinds.sampling.arity).toEqual({ min: 2, max: 2, dtype: 'float32' });
   });
+  it("samples at inference unless told to pass zMean through with inference: 'mean'", () => {
+    const layer = { id: 'z', ...s };
+    expect(kinds.sampling.schema.parse(layer)).toMatchObject({ inference: 'sample' });
+    expect(kinds.sampling.schema.parse({ ...layer, inference: 'mean' })).toMatchObject({
+      inference: 'mean',
+    });
+    expect(() => kinds.sampling.schema.parse({ ...layer, inference: 'median' })).toThrow(
+      /expected one of \W+sample\W+mean/,
+    );
+  });
   it('needs zLogVar shaped like zMean', () => {
     expect(() => infer(s, f32(16), f32(8))).toThrow(
       /expected zLogVar of the shape of zMean \(None, 16\), got \(None, 8\)/,

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { num, Seed, type Shape } from '../schema/primitives.js';
 import { defineLayer, LayerError } from './kind.js';
 import { formatShape, single } from './shape.js';
@@ -20,9 +21,9 @@ function sameShape(a: Shape, b: Shape): Shape | undefined {
 export const sampling = defineLayer({
   type: 'sampling',
   family: 'generative',
-  doc: 'VAE reparameterization: z = zMean + exp(0.5 · zLogVar) · eps, eps ~ N(0, 1); inputs [zMean, zLogVar].',
+  doc: 'VAE reparameterization: z = zMean + exp(0.5 · zLogVar) · eps, eps ~ N(0, 1); inputs [zMean, zLogVar]. `inference`: draw z at inference too (sample, as the Keras VAE example does) or pass zMean through (mean: deterministic reconstructions).',
   // Replaces the Lambda layer Keras VAE examples use (DESIGN.md: no user code).
-  fields: { seed },
+  fields: { inference: z.enum(['sample', 'mean']).default('sample'), seed },
   arity: { min: 2, max: 2, dtype: 'float32' },
   infer(_c, inputs) {
     // The resolver checks arity; inference alone (tests, wrappers) must not read past the end.

@@ -4,6 +4,7 @@ import { autoencoderMnist } from './autoencoder-mnist.js';
 import { bertSpam } from './bert-spam.js';
 import type { ExampleOptions, ExampleResult } from './common.js';
 import { convnetMnist } from './convnet-mnist.js';
+import { dcganMnist } from './dcgan-mnist.js';
 import { gptBpeMobyDick } from './gpt-bpe-moby-dick.js';
 import { gptMobyDick } from './gpt-moby-dick.js';
 import { lenet5Mnist } from './lenet5-mnist.js';
@@ -25,6 +26,7 @@ const EXAMPLES: [string, (o: ExampleOptions) => Promise<ExampleResult>][] = [
   ['mlp-mnist', mlpMnist],
   ['convnet-mnist', convnetMnist],
   ['autoencoder-mnist', autoencoderMnist],
+  ['dcgan-mnist', dcganMnist],
   ['resnet20-fashion', resnet20Fashion],
   ['vit-fashion', vitFashion],
 ];

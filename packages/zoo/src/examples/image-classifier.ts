@@ -6,6 +6,7 @@ import {
   evaluate,
   loadFashionMnist,
   loadMnist,
+  type NetspecModel,
   train,
 } from '@netspec/backend-tfjs';
 import type { SpecInput } from '../types.js';
@@ -42,10 +43,11 @@ function load(data: ImageRun['data'], split: 'train' | 'test', size?: number): D
   return data === 'mnist' ? loadMnist(options) : loadFashionMnist(options);
 }
 
-export async function runImageClassifier(
+/** Trains and scores the classifier; the caller owns (and disposes) the trained model. */
+export async function trainImageClassifier(
   run: ImageRun,
   options: ExampleOptions,
-): Promise<ExampleResult> {
+): Promise<{ model: NetspecModel; result: ExampleResult }> {
   const q = options.quick;
   const trainSet = load(run.data, 'train', q ? QUICK.train : run.trainSize);
   const testSet = load(run.data, 'test', q ? QUICK.test : run.testSize);
@@ -82,7 +84,7 @@ export async function runImageClassifier(
   const test = evaluate(model, testSet);
   const predicted = predictClasses(model, testSet);
   const labels = testSet.y.label?.data as Int32Array;
-  return {
+  const result = {
     example: run.example,
     engine: 'tfjs',
     data: run.data,
@@ -100,4 +102,14 @@ export async function runImageClassifier(
     testAccuracy: scores(predicted, labels).accuracy,
     history,
   };
+  return { model, result };
+}
+
+export async function runImageClassifier(
+  run: ImageRun,
+  options: ExampleOptions,
+): Promise<ExampleResult> {
+  const { model, result } = await trainImageClassifier(run, options);
+  model.dispose();
+  return result;
 }
