@@ -1,11 +1,10 @@
 import type { CACHED_KINDS, DecoderPlan } from '@netspec/spec';
+import { int64Scalar, range } from '../emit/attention/masks.js';
 import {
   blockAttention,
   type ExtendKeyValues,
   featureSize,
   feedForward,
-  int64Scalar,
-  range,
   residual,
   sineTable,
 } from '../emit/attention.js';

@@ -1,60 +1,13 @@
 import { suggestion } from '../errors/did-you-mean.js';
-import type { SpecIssue } from '../errors/issue.js';
 import { countParams, inferContext } from '../layers/infer.js';
 import { LayerError, type LayerKind } from '../layers/kind.js';
 import { type Layer, layerKind } from '../layers/registry.js';
 import { formatShape, product } from '../layers/shape.js';
 import { parseRef, topologicalOrder } from './graph.js';
-import type { Limits, ResolvedLayer, ResolvedNode, Tensor } from './model.js';
+import type { ResolvedNode, Tensor } from './model.js';
+import type { ResolveContext, Scope, ScopeLayer } from './scope-types.js';
 
 const REF = /^[A-Za-z_][A-Za-z0-9_]*(:[0-9]+)?$/;
-
-/** A layer as written, parsed when it could be; unparsed layers still take part in graph checks. */
-export interface ScopeLayer {
-  pointer: string;
-  id?: string;
-  layer?: Layer;
-  /** Explicit `inputs`, when written as strings. */
-  inputs?: string[];
-}
-
-export interface BlockDef {
-  pointer: string;
-  /** Undefined when the block's own `inputs` are invalid (already reported). */
-  inputs?: string[];
-  layers: ScopeLayer[];
-  outputs?: unknown;
-}
-
-export interface ResolveContext {
-  blocks: Map<string, BlockDef>;
-  limits: Limits;
-  issues: SpecIssue[];
-  nodes: ResolvedNode[];
-  totalParams: number;
-  /** Set when a budget is exceeded: resolution stops, nothing more is expanded. */
-  aborted: boolean;
-  /** Blocks whose definitions were checked once already (their static problems reported). */
-  checkedBlocks: Set<string>;
-}
-
-/** One list of layers with its inputs: the model itself, or one repetition of a block. */
-export interface Scope {
-  layers: ScopeLayer[];
-  inputs: { id: string; tensor: Tensor | null; pointer: string }[];
-  outputs: unknown;
-  outputsPointer: string;
-  /** Prepended to layer ids to name nodes: `encoder.3.`. */
-  prefix: string;
-  frozen: boolean;
-  /** Appended to inference messages: ` (in encoder.3)`. */
-  context: string;
-  blockStack: string[];
-  /** Report problems of the definition itself (ids, references, use) only once per block. */
-  reportStatic: boolean;
-  /** Collects one row per layer as written, for the top-level scope. */
-  summary?: ResolvedLayer[];
-}
 
 interface Edge {
   ref: string;

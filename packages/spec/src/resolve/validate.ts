@@ -17,7 +17,8 @@ import {
   type ResolvedModel,
   type Tensor,
 } from './model.js';
-import { type BlockDef, type ResolveContext, resolveScope, type ScopeLayer } from './scope.js';
+import { resolveScope } from './scope.js';
+import type { BlockDef, ResolveContext, ScopeLayer } from './scope-types.js';
 
 export interface ValidateOptions extends JsonOptions {
   limits?: Partial<Limits>;

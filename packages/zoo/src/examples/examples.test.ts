@@ -11,6 +11,7 @@ import { lenet5Mnist } from './lenet5-mnist.js';
 import { lstmSpam } from './lstm-spam.js';
 import { mlpMnist } from './mlp-mnist.js';
 import { resnet20Fashion } from './resnet20-fashion.js';
+import { vaeMnist } from './vae-mnist.js';
 import { vitFashion } from './vit-fashion.js';
 
 // Every example's CI-sized run (--quick: a few hundred real samples, a few steps) on wasm. The
@@ -27,6 +28,7 @@ const EXAMPLES: [string, (o: ExampleOptions) => Promise<ExampleResult>][] = [
   ['convnet-mnist', convnetMnist],
   ['autoencoder-mnist', autoencoderMnist],
   ['dcgan-mnist', dcganMnist],
+  ['vae-mnist', vaeMnist],
   ['resnet20-fashion', resnet20Fashion],
   ['vit-fashion', vitFashion],
 ];
