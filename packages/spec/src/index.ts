@@ -17,7 +17,7 @@ export {
   validateSpec,
   validateSpecText,
 } from './resolve/validate.js';
-export type { ModelRunner, RunnerTensor, TokenScorer } from './runner.js';
+export { feedProblem, type ModelRunner, type RunnerTensor, type TokenScorer } from './runner.js';
 export * from './safetensors.js';
 export * from './schema/activation.js';
 export * from './schema/primitives.js';

@@ -42,3 +42,26 @@ export interface TokenScorer {
   reset(): void;
   dispose(): Promise<void>;
 }
+
+/**
+ * Why `inputs` cannot feed a runner whose inputs are `inputNames` (a missing or unexpected name,
+ * or a value count that is not its shape's), or undefined when they can. Runners wrap it in their
+ * own error class.
+ */
+export function feedProblem(
+  inputNames: readonly string[],
+  inputs: Record<string, RunnerTensor>,
+): string | undefined {
+  const missing = inputNames.filter((n) => !Object.hasOwn(inputs, n));
+  const extra = Object.keys(inputs).filter((n) => !inputNames.includes(n));
+  if (missing.length || extra.length) {
+    return `inputs: expected ${inputNames.join(', ')}; missing [${missing.join(', ')}], unexpected [${extra.join(', ')}]`;
+  }
+  for (const [name, t] of Object.entries(inputs)) {
+    const count = t.shape.reduce((a, b) => a * b, 1);
+    if (t.data.length !== count) {
+      return `input "${name}": ${t.data.length} values for shape [${t.shape.join(', ')}]`;
+    }
+  }
+  return undefined;
+}

@@ -1,4 +1,4 @@
-import type { ModelRunner, RunnerTensor } from '@netspec/spec';
+import { feedProblem, type ModelRunner, type RunnerTensor } from '@netspec/spec';
 import type * as Ort from 'onnxruntime-web';
 import { captureLogs } from './logs.js';
 import { cpuNodes, type PlacedNode, type Placement, parsePlacement } from './placement.js';
@@ -132,8 +132,6 @@ export async function createWebSession(
   }
 }
 
-const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-
 function runner(
   ort: typeof Ort,
   provider: WebProvider,
@@ -160,22 +158,10 @@ function runner(
     outputNames: [...session.outputNames],
     async run(inputs) {
       if (disposed) throw new WebSessionError(`${engine}: the runner was disposed`);
-      const missing = session.inputNames.filter((n) => !Object.hasOwn(inputs, n));
-      const extra = Object.keys(inputs).filter((n) => !session.inputNames.includes(n));
-      if (missing.length || extra.length) {
-        throw new WebSessionError(
-          `inputs: expected ${session.inputNames.join(', ')}; missing [${missing.join(', ')}], unexpected [${extra.join(', ')}]`,
-        );
-      }
+      const problem = feedProblem(session.inputNames, inputs);
+      if (problem) throw new WebSessionError(problem);
       const feeds: Record<string, Ort.Tensor> = {};
-      for (const [name, t] of Object.entries(inputs)) {
-        if (t.data.length !== count(t.shape)) {
-          throw new WebSessionError(
-            `input "${name}": ${t.data.length} values for shape [${t.shape.join(', ')}]`,
-          );
-        }
-        feeds[name] = tensor(ort, t, types.get(name));
-      }
+      for (const [name, t] of Object.entries(inputs)) feeds[name] = tensor(ort, t, types.get(name));
       const started = performance.now();
       const results = await session.run(feeds);
       lastRunMs = performance.now() - started;

@@ -1,3 +1,4 @@
+import { feedProblem } from '@netspec/spec';
 import { SessionError } from '../errors.js';
 import type { ModelRunner, RunnerTensor } from './runner.js';
 
@@ -21,25 +22,6 @@ export interface OrtModule {
     data: Float32Array | Int32Array,
     dims: readonly number[],
   ) => unknown;
-}
-
-const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-
-function checkFeeds(session: OrtSession, inputs: Record<string, RunnerTensor>): void {
-  const missing = session.inputNames.filter((n) => !Object.hasOwn(inputs, n));
-  const extra = Object.keys(inputs).filter((n) => !session.inputNames.includes(n));
-  if (missing.length || extra.length) {
-    throw new SessionError(
-      `inputs: expected ${session.inputNames.join(', ')}; missing [${missing.join(', ')}], unexpected [${extra.join(', ')}]`,
-    );
-  }
-  for (const [name, t] of Object.entries(inputs)) {
-    if (t.data.length !== count(t.shape)) {
-      throw new SessionError(
-        `input "${name}": ${t.data.length} values for shape [${t.shape.join(', ')}]`,
-      );
-    }
-  }
 }
 
 function toRunnerTensor(name: string, t: OrtTensor): RunnerTensor {
@@ -71,7 +53,8 @@ export async function ortRunner(
     outputNames: [...session.outputNames],
     async run(inputs) {
       if (disposed) throw new SessionError(`${engine}: the runner was disposed`);
-      checkFeeds(session, inputs);
+      const problem = feedProblem(session.inputNames, inputs);
+      if (problem) throw new SessionError(problem);
       const feeds: Record<string, OrtTensor> = {};
       for (const [name, t] of Object.entries(inputs)) {
         const type = t.data instanceof Float32Array ? 'float32' : 'int32';
