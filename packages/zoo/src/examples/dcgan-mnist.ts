@@ -34,8 +34,8 @@ type GanRecipe = Extract<NonNullable<Training['recipe']>, { type: 'gan' }>;
 
 export async function dcganMnist(options: ExampleOptions): Promise<ExampleResult> {
   const q = options.quick;
-  // Full: all 60k training digits, two epochs (1,876 steps of 64); quick: 512 digits, batch 32.
-  const trainSet = loadMnist({ split: 'train', ...(q ? { limit: 512 } : {}) });
+  // Full: all 60k training digits, two epochs (1,876 steps of 64); quick: 256 digits, batch 32.
+  const trainSet = loadMnist({ split: 'train', ...(q ? { limit: 256 } : {}) });
   const epochs = 2;
   const spec = dcgan();
   const training = { ...(spec.training as Training), epochs, batchSize: q ? 32 : 64 };
