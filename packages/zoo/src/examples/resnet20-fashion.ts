@@ -10,8 +10,9 @@ export const resnet20Fashion = (options: ExampleOptions) =>
       example: 'resnet20 on Fashion-MNIST',
       spec: resnet20({ inputShape: [28, 28, 1], classes: 10 }),
       data: 'fashion-mnist',
-      // The full split, three epochs: about two hours on one core of this machine (batch 64
-      // trains fastest on wasm, 27 samples/s). The cosine schedule decays over all three.
+      // The full split, three epochs: 93.0% test accuracy in 2 h 5 min on one core of this
+      // machine (batch 64 trains fastest on wasm, 25 samples/s). The cosine schedule decays over
+      // all three.
       epochs: 3,
       batchSize: 64,
       learningRate: 0.002,
