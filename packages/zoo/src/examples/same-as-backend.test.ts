@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { lenet5 } from '../lenet.js';
 import { vae } from '../vae.js';
 
-// The zoo presets whose results the README cites from backend-tfjs's examples instead of
-// re-running them: same resolved layers (ids, kinds, options, shapes) and parameter counts.
+// The zoo presets that are backend-tfjs's example models (the README compares their results):
+// same resolved layers (ids, kinds, options, shapes) and parameter counts.
 const layersOf = (spec: unknown) => {
   const model = resolveSpec(spec);
   return { layers: model.spec.layers, summary: model.layers, params: model.totalParams };
