@@ -1,16 +1,8 @@
 // The zoo's autoencoder-mnist preset (dense 784-128-32-128-784) on MNIST.
 // node packages/zoo/dist/examples/autoencoder-mnist.js [--quick] [--engine wasm]
-import { buildModel, evaluate, loadMnist, train } from '@netspec/backend-tfjs';
+import { buildModel, evaluate, loadMnist } from '@netspec/backend-tfjs';
 import { autoencoder } from '../autoencoder.js';
-import {
-  type ExampleOptions,
-  type ExampleResult,
-  isMain,
-  main,
-  progress,
-  secondsSince,
-  timeBudget,
-} from './common.js';
+import { type ExampleOptions, type ExampleResult, isMain, main, trainExample } from './common.js';
 
 const SEED = 4; // the preset's
 
@@ -23,14 +15,11 @@ export async function autoencoderMnist(options: ExampleOptions): Promise<Example
   const batchSize = q ? 32 : 128;
   const spec = autoencoder({ kind: 'dense' });
   const model = buildModel({ ...spec, training: { ...spec.training, batchSize } }, { seed: SEED });
-  const callbacks = progress(options.verbose, 100);
-  const started = performance.now();
-  const { history, aborted } = await train(model, trainSet, {
+  const run = await trainExample(model, trainSet, options, {
     epochs,
-    signal: timeBudget(q ? 120 : 4 * 60),
-    ...callbacks,
+    budgetSeconds: 4 * 60,
+    every: 100,
   });
-  const trainingSeconds = secondsSince(started);
   const test = evaluate(model, testSet);
   return {
     example: 'autoencoder-mnist (dense 784-128-32-128-784)',
@@ -41,13 +30,9 @@ export async function autoencoderMnist(options: ExampleOptions): Promise<Example
     batchSize,
     epochs,
     seed: SEED,
-    trainingSeconds,
-    stoppedByTimeBudget: aborted,
-    initialLoss: callbacks.seen.firstLoss,
-    finalLoss: callbacks.seen.lastLoss,
     testLoss: test.loss,
     testLossMeaning: 'binary crossentropy per pixel, mean over the test images',
-    history,
+    ...run,
   };
 }
 

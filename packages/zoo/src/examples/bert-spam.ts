@@ -1,17 +1,9 @@
 // The zoo's bert-mini (4 layers, width 256, 4 heads) trained from scratch to classify spam.
 // node packages/zoo/dist/examples/bert-spam.js [--quick] [--engine wasm]
-import { buildModel, evaluate, train } from '@netspec/backend-tfjs';
+import { buildModel, evaluate } from '@netspec/backend-tfjs';
 import { BERT_SIZES, bertClassifier } from '../bert.js';
 import { predictClasses, scores } from './classify.js';
-import {
-  type ExampleOptions,
-  type ExampleResult,
-  isMain,
-  main,
-  progress,
-  secondsSince,
-  timeBudget,
-} from './common.js';
+import { type ExampleOptions, type ExampleResult, isMain, main, trainExample } from './common.js';
 import { spamTokens } from './spam-text.js';
 
 const SEED = 1;
@@ -71,14 +63,11 @@ export async function bertSpam(options: ExampleOptions): Promise<ExampleResult> 
   const model = buildModel(bertMiniSpam(data.vocabularySize, sequenceLength, batchSize, steps), {
     seed: SEED,
   });
-  const callbacks = progress(options.verbose, 20);
-  const started = performance.now();
-  const { history, aborted } = await train(model, data.train, {
+  const run = await trainExample(model, data.train, options, {
     epochs,
-    signal: timeBudget(options.quick ? 120 : 26 * 60),
-    ...callbacks,
+    budgetSeconds: 26 * 60,
+    every: 20,
   });
-  const trainingSeconds = secondsSince(started);
   const test = scores(predictClasses(model, data.test), data.testLabels);
   return {
     example: 'bert-mini spam classifier (from scratch)',
@@ -91,14 +80,10 @@ export async function bertSpam(options: ExampleOptions): Promise<ExampleResult> 
     batchSize,
     epochs,
     seed: SEED,
-    trainingSeconds,
-    stoppedByTimeBudget: aborted,
-    initialLoss: callbacks.seen.firstLoss,
-    finalLoss: callbacks.seen.lastLoss,
     testLoss: evaluate(model, data.test).loss as number,
     test,
     target: 'spam F1 >= 0.95 on the test split',
-    history,
+    ...run,
   };
 }
 

@@ -6,6 +6,9 @@ import {
   type BatchEvent,
   type EngineName,
   type EpochEvent,
+  type Examples,
+  type NetspecModel,
+  train,
   useEngine,
   writeFileAtomic,
 } from '@netspec/backend-tfjs';
@@ -99,3 +102,42 @@ export const secondsSince = (started: number) => Math.round((performance.now() -
 
 /** Stops training at the next batch once `seconds` have passed (a guard on a shared machine). */
 export const timeBudget = (seconds: number) => AbortSignal.timeout(seconds * 1000);
+
+/** How an example trains: its epochs, its time budget and how often it prints progress. */
+export interface ExampleTraining {
+  epochs: number;
+  /** Stops the full run after this many seconds (the quick run after 120). */
+  budgetSeconds: number;
+  /** A progress line every this many batches. */
+  every: number;
+  /** Called on every batch too (to follow another loss than `loss`). */
+  onBatch?: (e: BatchEvent) => void;
+}
+
+/** Trains `model` with progress lines and a time budget; returns what every example reports. */
+export async function trainExample(
+  model: NetspecModel,
+  data: Examples,
+  options: ExampleOptions,
+  run: ExampleTraining,
+) {
+  const callbacks = progress(options.verbose, run.every);
+  const started = performance.now();
+  const { history, aborted } = await train(model, data, {
+    epochs: run.epochs,
+    signal: timeBudget(options.quick ? 120 : run.budgetSeconds),
+    onEpoch: callbacks.onEpoch,
+    onBatch: (e) => {
+      run.onBatch?.(e);
+      callbacks.onBatch(e);
+    },
+  });
+  return {
+    trainingSeconds: secondsSince(started),
+    samplesPerSecond: Math.round(callbacks.seen.samplesPerSecond),
+    stoppedByTimeBudget: aborted,
+    initialLoss: callbacks.seen.firstLoss,
+    finalLoss: callbacks.seen.lastLoss,
+    history,
+  };
+}

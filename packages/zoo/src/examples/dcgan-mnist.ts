@@ -9,21 +9,12 @@ import {
   judgeSamples,
   loadMnist,
   tf,
-  train,
   writeImageGrid,
 } from '@netspec/backend-tfjs';
 import type { Training } from '@netspec/spec';
 import { dcgan } from '../gan.js';
 import { lenet5 } from '../lenet.js';
-import {
-  type ExampleOptions,
-  type ExampleResult,
-  isMain,
-  main,
-  progress,
-  secondsSince,
-  timeBudget,
-} from './common.js';
+import { type ExampleOptions, type ExampleResult, isMain, main, trainExample } from './common.js';
 import { trainImageClassifier } from './image-classifier.js';
 
 const SEED = 3; // the preset's
@@ -42,24 +33,16 @@ export async function dcganMnist(options: ExampleOptions): Promise<ExampleResult
   const model = buildModel({ ...spec, training }, { seed: SEED });
   // The GAN's "loss" log is the generator's, which rises as D improves; the discriminator's is
   // the one that falls while the pair learns, so it is what this example reports.
-  const callbacks = progress(options.verbose, 100);
   const seen = { first: Number.NaN, last: Number.NaN };
-  const started = performance.now();
-  const { history, aborted } = await train(
-    model,
-    { x: trainSet.x, y: {}, size: trainSet.size },
-    {
-      epochs,
-      signal: timeBudget(q ? 120 : 85 * 60),
-      ...callbacks,
-      onBatch: (e) => {
-        if (e.epoch === 0 && e.batch === 0) seen.first = e.logs.discriminatorLoss as number;
-        seen.last = e.logs.discriminatorLoss as number;
-        callbacks.onBatch(e);
-      },
+  const run = await trainExample(model, { x: trainSet.x, y: {}, size: trainSet.size }, options, {
+    epochs,
+    budgetSeconds: 85 * 60,
+    every: 100,
+    onBatch: (e) => {
+      if (e.epoch === 0 && e.batch === 0) seen.first = e.logs.discriminatorLoss as number;
+      seen.last = e.logs.discriminatorLoss as number;
     },
-  );
-  const trainingSeconds = secondsSince(started);
+  });
 
   // The judge: lenet5 trained for one epoch on the real training digits.
   const { model: judge, result: judged } = await trainImageClassifier(
@@ -94,8 +77,7 @@ export async function dcganMnist(options: ExampleOptions): Promise<ExampleResult
     batchSize: training.batchSize,
     epochs,
     seed: SEED,
-    trainingSeconds,
-    stoppedByTimeBudget: aborted,
+    ...run,
     initialLoss: seen.first,
     finalLoss: seen.last,
     lossMeaning:
@@ -104,7 +86,6 @@ export async function dcganMnist(options: ExampleOptions): Promise<ExampleResult
     samples: `${SAMPLES} from z ~ N(0, 1), seed ${SAMPLE_SEED}`,
     ...verdict,
     samplesPng: 'dcgan-mnist-samples.png',
-    history,
   };
 }
 

@@ -8,19 +8,10 @@ import {
   loadMobyDick,
   Rng,
   take,
-  train,
 } from '@netspec/backend-tfjs';
 import { GPT_SIZES, gptGenerator } from '../gpt.js';
 import { trainTokenizer } from '../tokenizers/index.js';
-import {
-  type ExampleOptions,
-  type ExampleResult,
-  isMain,
-  main,
-  progress,
-  secondsSince,
-  timeBudget,
-} from './common.js';
+import { type ExampleOptions, type ExampleResult, isMain, main, trainExample } from './common.js';
 import { gptExampleTraining } from './gpt-moby-dick.js';
 
 const SEED = 1;
@@ -57,14 +48,11 @@ export async function gptBpeMobyDick(options: ExampleOptions): Promise<ExampleRe
     steps,
   );
   const model = buildModel(spec, { seed: SEED });
-  const callbacks = progress(options.verbose, 20);
-  const started = performance.now();
-  const { history, aborted } = await train(model, trainSet, {
+  const run = await trainExample(model, trainSet, options, {
     epochs: q ? 2 : 1,
-    signal: timeBudget(q ? 120 : 25 * 60),
-    ...callbacks,
+    budgetSeconds: 25 * 60,
+    every: 20,
   });
-  const trainingSeconds = secondsSince(started);
   const validation = evaluate(model, validAll);
   return {
     example: 'gpt-micro over byte-level BPE tokens of Moby Dick',
@@ -78,13 +66,9 @@ export async function gptBpeMobyDick(options: ExampleOptions): Promise<ExampleRe
     epochs: q ? 2 : 1,
     steps,
     seed: SEED,
-    trainingSeconds,
-    stoppedByTimeBudget: aborted,
-    initialLoss: callbacks.seen.firstLoss,
-    finalLoss: callbacks.seen.lastLoss,
     validationLoss: validation.loss,
     validationLossPerCharacter: (validation.loss as number) / charsPerToken,
-    history,
+    ...run,
   };
 }
 

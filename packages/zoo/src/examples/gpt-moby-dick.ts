@@ -10,19 +10,10 @@ import {
   Rng,
   splitByPosition,
   take,
-  train,
 } from '@netspec/backend-tfjs';
 import { GPT_SIZES, gptGenerator } from '../gpt.js';
 import type { SpecInput } from '../types.js';
-import {
-  type ExampleOptions,
-  type ExampleResult,
-  isMain,
-  main,
-  progress,
-  secondsSince,
-  timeBudget,
-} from './common.js';
+import { type ExampleOptions, type ExampleResult, isMain, main, trainExample } from './common.js';
 
 const SEED = 1;
 
@@ -100,14 +91,11 @@ export async function gptMobyDick(options: ExampleOptions): Promise<ExampleResul
   const model = buildModel(gptMiniChars(vocabulary.chars.length, contextLength, batchSize, steps), {
     seed: SEED,
   });
-  const callbacks = progress(options.verbose, 20);
-  const started = performance.now();
-  const { history, aborted } = await train(model, trainSet, {
+  const run = await trainExample(model, trainSet, options, {
     epochs,
-    signal: timeBudget(options.quick ? 120 : 50 * 60),
-    ...callbacks,
+    budgetSeconds: 50 * 60,
+    every: 20,
   });
-  const trainingSeconds = secondsSince(started);
   const validation = evaluate(model, validSet);
   return {
     example: 'gpt-mini character model on Moby Dick',
@@ -120,13 +108,9 @@ export async function gptMobyDick(options: ExampleOptions): Promise<ExampleResul
     epochs,
     steps,
     seed: SEED,
-    trainingSeconds,
-    stoppedByTimeBudget: aborted,
-    initialLoss: callbacks.seen.firstLoss,
-    finalLoss: callbacks.seen.lastLoss,
     validationLoss: validation.loss,
     target: 'validation loss <= 1.8 nats/char',
-    history,
+    ...run,
   };
 }
 

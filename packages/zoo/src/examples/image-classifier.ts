@@ -7,17 +7,10 @@ import {
   loadFashionMnist,
   loadMnist,
   type NetspecModel,
-  train,
 } from '@netspec/backend-tfjs';
 import type { SpecInput } from '../types.js';
 import { predictClasses, scores } from './classify.js';
-import {
-  type ExampleOptions,
-  type ExampleResult,
-  progress,
-  secondsSince,
-  timeBudget,
-} from './common.js';
+import { type ExampleOptions, type ExampleResult, trainExample } from './common.js';
 
 export interface ImageRun {
   example: string;
@@ -73,14 +66,11 @@ export async function trainImageClassifier(
     },
   };
   const model = buildModel(spec, { seed: SEED });
-  const started = performance.now();
-  const callbacks = progress(options.verbose, 100);
-  const { history, aborted } = await train(model, trainSet, {
+  const trained = await trainExample(model, trainSet, options, {
     epochs,
-    signal: timeBudget(q ? 120 : run.budgetSeconds),
-    ...callbacks,
+    budgetSeconds: run.budgetSeconds,
+    every: 100,
   });
-  const trainingSeconds = secondsSince(started);
   const test = evaluate(model, testSet);
   const predicted = predictClasses(model, testSet);
   const labels = testSet.y.label?.data as Int32Array;
@@ -93,14 +83,9 @@ export async function trainImageClassifier(
     batchSize,
     epochs,
     seed: SEED,
-    trainingSeconds,
-    samplesPerSecond: Math.round(callbacks.seen.samplesPerSecond),
-    stoppedByTimeBudget: aborted,
-    initialLoss: callbacks.seen.firstLoss,
-    finalLoss: callbacks.seen.lastLoss,
     testLoss: test.loss,
     testAccuracy: scores(predicted, labels).accuracy,
-    history,
+    ...trained,
   };
   return { model, result };
 }

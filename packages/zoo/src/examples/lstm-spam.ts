@@ -1,17 +1,9 @@
 // The zoo's lstmClassifier (embedding 128, LSTM 64) trained to classify SpamAssassin spam.
 // node packages/zoo/dist/examples/lstm-spam.js [--quick] [--engine wasm]
-import { buildModel, evaluate, train } from '@netspec/backend-tfjs';
+import { buildModel, evaluate } from '@netspec/backend-tfjs';
 import { lstmClassifier } from '../lstm.js';
 import { predictClasses, scores } from './classify.js';
-import {
-  type ExampleOptions,
-  type ExampleResult,
-  isMain,
-  main,
-  progress,
-  secondsSince,
-  timeBudget,
-} from './common.js';
+import { type ExampleOptions, type ExampleResult, isMain, main, trainExample } from './common.js';
 import { idsOnly, spamTokens } from './spam-text.js';
 
 const SEED = 1;
@@ -39,14 +31,11 @@ export async function lstmSpam(options: ExampleOptions): Promise<ExampleResult> 
     seed: SEED,
   };
   const model = buildModel(spec, { seed: SEED });
-  const callbacks = progress(options.verbose, 50);
-  const started = performance.now();
-  const { history, aborted } = await train(model, trainSet, {
+  const run = await trainExample(model, trainSet, options, {
     epochs,
-    signal: timeBudget(options.quick ? 120 : 7 * 60),
-    ...callbacks,
+    budgetSeconds: 7 * 60,
+    every: 50,
   });
-  const trainingSeconds = secondsSince(started);
   return {
     example: 'lstmClassifier spam classifier',
     engine: 'tfjs',
@@ -58,13 +47,9 @@ export async function lstmSpam(options: ExampleOptions): Promise<ExampleResult> 
     batchSize,
     epochs,
     seed: SEED,
-    trainingSeconds,
-    stoppedByTimeBudget: aborted,
-    initialLoss: callbacks.seen.firstLoss,
-    finalLoss: callbacks.seen.lastLoss,
     testLoss: evaluate(model, testSet).loss as number,
     test: scores(predictClasses(model, testSet), tokens.testLabels),
-    history,
+    ...run,
   };
 }
 

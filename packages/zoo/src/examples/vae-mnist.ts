@@ -2,17 +2,9 @@
 // MNIST: the negative ELBO on the 10k test digits, and a PNG grid of digits decoded from z ~ N(0, 1).
 // node packages/zoo/dist/examples/vae-mnist.js [--quick] [--engine wasm]
 import { fileURLToPath } from 'node:url';
-import { buildModel, evaluate, loadMnist, tf, train, writeImageGrid } from '@netspec/backend-tfjs';
+import { buildModel, evaluate, loadMnist, tf, writeImageGrid } from '@netspec/backend-tfjs';
 import { vae } from '../vae.js';
-import {
-  type ExampleOptions,
-  type ExampleResult,
-  isMain,
-  main,
-  progress,
-  secondsSince,
-  timeBudget,
-} from './common.js';
+import { type ExampleOptions, type ExampleResult, isMain, main, trainExample } from './common.js';
 
 const SEED = 2; // the preset's
 
@@ -27,14 +19,11 @@ export async function vaeMnist(options: ExampleOptions): Promise<ExampleResult> 
   const epochs = q ? 2 : preset.epochs;
   const batchSize = q ? 32 : preset.batchSize;
   const model = buildModel({ ...spec, training: { ...spec.training, batchSize } }, { seed: SEED });
-  const callbacks = progress(options.verbose, 200);
-  const started = performance.now();
-  const { history, aborted } = await train(model, trainSet, {
+  const run = await trainExample(model, trainSet, options, {
     epochs,
-    signal: timeBudget(q ? 120 : 30 * 60),
-    ...callbacks,
+    budgetSeconds: 30 * 60,
+    every: 200,
   });
-  const trainingSeconds = secondsSince(started);
   const test = evaluate(model, testSet);
   if (!q) {
     const digits = tf.tidy(
@@ -58,17 +47,13 @@ export async function vaeMnist(options: ExampleOptions): Promise<ExampleResult> 
     batchSize,
     epochs,
     seed: SEED,
-    trainingSeconds,
-    stoppedByTimeBudget: aborted,
-    initialLoss: callbacks.seen.firstLoss,
-    finalLoss: callbacks.seen.lastLoss,
     testNegativeElbo: test.loss,
     testReconstruction: test.reconstruction,
     testKl: test.kl,
     lossMeaning:
       'negative ELBO in nats per image: reconstruction (binary crossentropy summed over pixels) + KL',
     samplesPng: 'vae-mnist-samples.png',
-    history,
+    ...run,
   };
 }
 
