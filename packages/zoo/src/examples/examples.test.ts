@@ -2,6 +2,7 @@ import { useEngine } from '@netspec/backend-tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { autoencoderMnist } from './autoencoder-mnist.js';
 import { bertSpam } from './bert-spam.js';
+import { bertTinySpam } from './bert-tiny-spam.js';
 import type { ExampleOptions, ExampleResult } from './common.js';
 import { convnetMnist } from './convnet-mnist.js';
 import { dcganMnist } from './dcgan-mnist.js';
@@ -22,6 +23,7 @@ const EXAMPLES: [string, (o: ExampleOptions) => Promise<ExampleResult>][] = [
   ['gpt-moby-dick', gptMobyDick],
   ['gpt-bpe-moby-dick', gptBpeMobyDick],
   ['bert-spam', bertSpam],
+  ['bert-tiny-spam', bertTinySpam],
   ['lstm-spam', lstmSpam],
   ['lenet5-mnist', lenet5Mnist],
   ['mlp-mnist', mlpMnist],
