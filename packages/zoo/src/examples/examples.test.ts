@@ -6,6 +6,7 @@ import { bertTinySpam } from './bert-tiny-spam.js';
 import type { ExampleOptions, ExampleResult } from './common.js';
 import { convnetMnist } from './convnet-mnist.js';
 import { dcganMnist } from './dcgan-mnist.js';
+import { denoisingMnist } from './denoising-mnist.js';
 import { gptBpeMobyDick } from './gpt-bpe-moby-dick.js';
 import { gptMobyDick } from './gpt-moby-dick.js';
 import { lenet5Mnist } from './lenet5-mnist.js';
@@ -29,6 +30,7 @@ const EXAMPLES: [string, (o: ExampleOptions) => Promise<ExampleResult>][] = [
   ['mlp-mnist', mlpMnist],
   ['convnet-mnist', convnetMnist],
   ['autoencoder-mnist', autoencoderMnist],
+  ['denoising-mnist', denoisingMnist],
   ['dcgan-mnist', dcganMnist],
   ['vae-mnist', vaeMnist],
   ['resnet20-fashion', resnet20Fashion],
