@@ -1,16 +1,23 @@
 // The zoo's autoencoder-mnist preset (dense 784-128-32-128-784) on MNIST.
 // node packages/zoo/dist/examples/autoencoder-mnist.js [--quick] [--engine wasm]
-import { buildModel, evaluate, loadMnist } from '@netspec/backend-tfjs';
+import { buildModel, evaluate } from '@netspec/backend-tfjs';
 import { autoencoder } from '../autoencoder.js';
-import { type ExampleOptions, type ExampleResult, isMain, main, trainExample } from './common.js';
+import {
+  type ExampleOptions,
+  type ExampleResult,
+  isMain,
+  main,
+  mnistSplit,
+  trainExample,
+} from './common.js';
 
 const SEED = 4; // the preset's
 
 export async function autoencoderMnist(options: ExampleOptions): Promise<ExampleResult> {
   const q = options.quick;
   // Full: all 60k training digits; quick: 256 digits; 3 epochs.
-  const trainSet = loadMnist({ split: 'train', ...(q ? { limit: 256 } : {}) });
-  const testSet = loadMnist({ split: 'test', ...(q ? { limit: 256 } : {}) });
+  const trainSet = mnistSplit('train', q);
+  const testSet = mnistSplit('test', q);
   const epochs = 3;
   const batchSize = q ? 32 : 128;
   const spec = autoencoder({ kind: 'dense' });

@@ -7,6 +7,7 @@ import {
   type EngineName,
   type EpochEvent,
   type Examples,
+  loadMnist,
   type NetspecModel,
   train,
   useEngine,
@@ -102,6 +103,16 @@ export const secondsSince = (started: number) => Math.round((performance.now() -
 
 /** Stops training at the next batch once `seconds` have passed (a guard on a shared machine). */
 export const timeBudget = (seconds: number) => AbortSignal.timeout(seconds * 1000);
+
+/** Samples per split in the quick (CI-sized) run. */
+export const QUICK_SAMPLES = 256;
+
+/** An MNIST split: all of it, or its first `QUICK_SAMPLES` in the quick run. */
+export const mnistSplit = (
+  split: 'train' | 'test',
+  quick: boolean,
+  extra: { binarize?: boolean } = {},
+) => loadMnist({ split, ...extra, ...(quick ? { limit: QUICK_SAMPLES } : {}) });
 
 /** How an example trains: its epochs, its time budget and how often it prints progress. */
 export interface ExampleTraining {

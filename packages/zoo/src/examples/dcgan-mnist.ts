@@ -3,18 +3,18 @@
 // digits appear, plus a PNG grid of 100 of them.
 // node packages/zoo/dist/examples/dcgan-mnist.js [--quick] [--engine wasm]
 import { fileURLToPath } from 'node:url';
-import {
-  buildModel,
-  GanStep,
-  judgeSamples,
-  loadMnist,
-  tf,
-  writeImageGrid,
-} from '@netspec/backend-tfjs';
+import { buildModel, GanStep, judgeSamples, tf, writeImageGrid } from '@netspec/backend-tfjs';
 import type { Training } from '@netspec/spec';
 import { dcgan } from '../gan.js';
 import { lenet5 } from '../lenet.js';
-import { type ExampleOptions, type ExampleResult, isMain, main, trainExample } from './common.js';
+import {
+  type ExampleOptions,
+  type ExampleResult,
+  isMain,
+  main,
+  mnistSplit,
+  trainExample,
+} from './common.js';
 import { trainImageClassifier } from './image-classifier.js';
 
 const SEED = 3; // the preset's
@@ -26,7 +26,7 @@ type GanRecipe = Extract<NonNullable<Training['recipe']>, { type: 'gan' }>;
 export async function dcganMnist(options: ExampleOptions): Promise<ExampleResult> {
   const q = options.quick;
   // Full: all 60k training digits, two epochs (1,876 steps of 64); quick: 256 digits, batch 32.
-  const trainSet = loadMnist({ split: 'train', ...(q ? { limit: 256 } : {}) });
+  const trainSet = mnistSplit('train', q);
   const epochs = 2;
   const spec = dcgan();
   const training = { ...(spec.training as Training), epochs, batchSize: q ? 32 : 64 };

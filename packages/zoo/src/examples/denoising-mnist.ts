@@ -6,13 +6,20 @@ import { fileURLToPath } from 'node:url';
 import {
   buildModel,
   type Dataset,
-  loadMnist,
   type NetspecModel,
   tf,
   writeImageGrid,
 } from '@netspec/backend-tfjs';
 import { preset } from '../presets.js';
-import { type ExampleOptions, type ExampleResult, isMain, main, trainExample } from './common.js';
+import { batchFeeds } from './classify.js';
+import {
+  type ExampleOptions,
+  type ExampleResult,
+  isMain,
+  main,
+  mnistSplit,
+  trainExample,
+} from './common.js';
 
 const SEED = 4; // the preset's
 const NOISE_STDDEV = 0.4; // the preset's, as in training
@@ -34,21 +41,18 @@ export interface DenoisingScores {
  * readings; also returns the first `SHOWN` clean, noisy and denoised images for the PNG.
  */
 function scoreDenoising(model: NetspecModel, testSet: Dataset, batchSize = 500) {
-  const images = testSet.x.image;
-  if (!images) throw new Error(`data set "${testSet.name}": expected input "image"`);
-  const pixels = 28 * 28;
+  const input = model.inputNames[0] as string;
   const sums = { noisy: 0, clipped: 0, denoised: 0 };
   let shown: Float32Array | undefined;
   for (let start = 0; start < testSet.size; start += batchSize) {
-    const n = Math.min(batchSize, testSet.size - start);
+    const end = Math.min(start + batchSize, testSet.size);
     const batch = tf.tidy(() => {
-      const values = images.data.subarray(start * pixels, (start + n) * pixels) as Float32Array;
-      const clean = tf.tensor4d(values, [n, 28, 28, 1]);
+      const clean = batchFeeds(model, testSet, start, end)[input] as tf.Tensor;
       const noisy = tf.add(
         clean,
         tf.randomNormal(clean.shape, 0, NOISE_STDDEV, 'float32', NOISE_SEED + start),
       );
-      const [denoised] = model.predict({ [model.inputNames[0] as string]: noisy });
+      const [denoised] = model.predict({ [input]: noisy });
       const sse = (t: tf.Tensor) => tf.sum(tf.squaredDifference(t, clean)).dataSync()[0] as number;
       const clipped = tf.clipByValue(noisy, 0, 1);
       const picture =
@@ -69,7 +73,7 @@ function scoreDenoising(model: NetspecModel, testSet: Dataset, batchSize = 500) 
     sums.denoised += batch.denoised;
     shown ??= batch.picture;
   }
-  const count = testSet.size * pixels;
+  const count = testSet.size * 28 * 28;
   const scores: DenoisingScores = {
     noisy: sums.noisy / count,
     clipped: sums.clipped / count,
@@ -81,8 +85,8 @@ function scoreDenoising(model: NetspecModel, testSet: Dataset, batchSize = 500) 
 export async function denoisingMnist(options: ExampleOptions): Promise<ExampleResult> {
   const q = options.quick;
   // Full: all 60k training digits, 2 epochs of the preset's 128; quick: 256 digits, 2 epochs of 32.
-  const trainSet = loadMnist({ split: 'train', ...(q ? { limit: 256 } : {}) });
-  const testSet = loadMnist({ split: 'test', ...(q ? { limit: 256 } : {}) });
+  const trainSet = mnistSplit('train', q);
+  const testSet = mnistSplit('test', q);
   const spec = preset('denoising-autoencoder-mnist');
   const epochs = 2;
   const batchSize = q ? 32 : 128;

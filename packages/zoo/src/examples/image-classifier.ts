@@ -10,7 +10,7 @@ import {
 } from '@netspec/backend-tfjs';
 import type { SpecInput } from '../types.js';
 import { predictClasses, scores } from './classify.js';
-import { type ExampleOptions, type ExampleResult, trainExample } from './common.js';
+import { type ExampleOptions, type ExampleResult, QUICK_SAMPLES, trainExample } from './common.js';
 
 export interface ImageRun {
   example: string;
@@ -28,7 +28,7 @@ export interface ImageRun {
 }
 
 const SEED = 1;
-const QUICK = { train: 256, test: 256, epochs: 2, batchSize: 32 };
+const QUICK = { train: QUICK_SAMPLES, test: QUICK_SAMPLES, epochs: 2, batchSize: 32 };
 
 /** The first `size` samples of a split (both loaders interleave or shuffle classes). */
 function load(data: ImageRun['data'], split: 'train' | 'test', size?: number): Dataset {

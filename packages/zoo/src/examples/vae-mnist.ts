@@ -2,18 +2,24 @@
 // MNIST: the negative ELBO on the 10k test digits, and a PNG grid of digits decoded from z ~ N(0, 1).
 // node packages/zoo/dist/examples/vae-mnist.js [--quick] [--engine wasm]
 import { fileURLToPath } from 'node:url';
-import { buildModel, evaluate, loadMnist, tf, writeImageGrid } from '@netspec/backend-tfjs';
+import { buildModel, evaluate, tf, writeImageGrid } from '@netspec/backend-tfjs';
 import { vae } from '../vae.js';
-import { type ExampleOptions, type ExampleResult, isMain, main, trainExample } from './common.js';
+import {
+  type ExampleOptions,
+  type ExampleResult,
+  isMain,
+  main,
+  mnistSplit,
+  trainExample,
+} from './common.js';
 
 const SEED = 2; // the preset's
 
 export async function vaeMnist(options: ExampleOptions): Promise<ExampleResult> {
   const q = options.quick;
   // Full: all 60k training digits, the preset's 20 epochs of 100; quick: 256 digits, 2 epochs of 32.
-  const data = { binarize: true, ...(q ? { limit: 256 } : {}) };
-  const trainSet = loadMnist({ split: 'train', ...data });
-  const testSet = loadMnist({ split: 'test', ...data });
+  const trainSet = mnistSplit('train', q, { binarize: true });
+  const testSet = mnistSplit('test', q, { binarize: true });
   const spec = vae({ kind: 'mlp' });
   const preset = spec.training as { epochs: number; batchSize: number };
   const epochs = q ? 2 : preset.epochs;
