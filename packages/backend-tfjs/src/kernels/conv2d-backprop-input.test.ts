@@ -1,0 +1,213 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useEngine } from '../engine.js';
+import { Rng } from '../random.js';
+import { randomValues, relativeError, runOn } from '../test-utils/cross-backend.js';
+import { tf } from '../tf.js';
+import { conv2dBackpropInputKernel } from './conv2d-backprop-input.js';
+
+type Shape4 = [number, number, number, number];
+type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
+
+interface Case {
+  x: Shape4;
+  filter: Shape4;
+  strides: [number, number];
+  dilations: [number, number];
+  pad: Pad;
+  round?: 'floor' | 'ceil' | 'round';
+  format?: 'NCHW';
+}
+
+const TOLERANCE = 1e-4;
+
+/** Random legal cases: tfjs wants strides or dilations to be 1, and at least one output. */
+function cases(count: number, seed: number, dilate: boolean): Case[] {
+  const rng = new Rng(seed);
+  const pick = <T>(xs: T[]): T => xs[rng.int(xs.length)] as T;
+  const out: Case[] = [];
+  while (out.length < count) {
+    const filter: Shape4 = [1 + rng.int(5), 1 + rng.int(5), 1 + rng.int(8), 1 + rng.int(8)];
+    const dilations: [number, number] = dilate ? [1 + rng.int(2), 2] : [1, 1];
+    const strides: [number, number] = dilate ? [1, 1] : [1 + rng.int(3), 1 + rng.int(3)];
+    const x: Shape4 = [pick([1, 1, 2, 3]), 4 + rng.int(9), 4 + rng.int(9), filter[2]];
+    const side = () => rng.int(3);
+    const pad = pick<Pad>([
+      'same',
+      'valid',
+      side(),
+      [
+        [0, 0],
+        [side(), side()],
+        [side(), side()],
+        [0, 0],
+      ],
+    ]);
+    const round =
+      typeof pad === 'number' ? pick([undefined, 'floor', 'ceil', 'round'] as const) : undefined;
+    const c: Case = { x, filter, strides, dilations, pad, ...(round ? { round } : {}) };
+    if (outputShape(c).every((n) => n > 0)) out.push(c);
+  }
+  return out;
+}
+
+const info = (c: Case) =>
+  tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, c.dilations, c.pad, c.round);
+const outputShape = (c: Case) => info(c).outShape;
+
+/** The filter of `c` with d-1 zero taps between its taps: the undilated equivalent. */
+function spread(w: tf.Tensor4D, [dh, dw]: [number, number]): tf.Tensor4D {
+  const [kh, kw, ci, co] = w.shape;
+  const big: Shape4 = [(kh - 1) * dh + 1, (kw - 1) * dw + 1, ci, co];
+  const src = w.dataSync();
+  const out = new Float32Array(tf.util.sizeFromShape(big));
+  for (let i = 0; i < kh; i++)
+    for (let j = 0; j < kw; j++)
+      for (let k = 0; k < ci * co; k++)
+        out[((i * dh * big[1] + j * dw) * ci * co + k) as number] = src[
+          (i * kw + j) * ci * co + k
+        ] as number;
+  return tf.tensor4d(out, big);
+}
+
+/**
+ * Conv2DBackpropInput of `c` on the current backend; `undilated` runs it with the spread filter
+ * and no dilations instead (the cpu kernel ignores dilations).
+ */
+function runCase(c: Case, seed: number, undilated = false): tf.Tensor {
+  let filter = tf.tensor4d(randomValues(tf.util.sizeFromShape(c.filter), seed), c.filter);
+  const dyShape = outputShape(c);
+  let dy = tf.tensor4d(randomValues(tf.util.sizeFromShape(dyShape), seed + 1), dyShape);
+  if (undilated) filter = spread(filter, c.dilations);
+  let inputShape = c.x;
+  if (c.format === 'NCHW') {
+    dy = tf.transpose(dy, [0, 3, 1, 2]);
+    inputShape = [c.x[0], c.x[3], c.x[1], c.x[2]];
+  }
+  // NCHW's explicit padding lists the axes in its own order.
+  const p = c.pad;
+  const pad = c.format === 'NCHW' && Array.isArray(p) ? [p[0], p[3], p[1], p[2]] : p;
+  const attrs = {
+    strides: c.strides,
+    pad,
+    dataFormat: c.format ?? 'NHWC',
+    dimRoundingMode: c.round,
+    inputShape,
+    dilations: undilated ? [1, 1] : c.dilations,
+  };
+  return tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter }, attrs as never) as tf.Tensor;
+}
+
+const label = (c: Case) => JSON.stringify(c);
+
+async function expectCpuMatch(c: Case, seed: number, undilatedReference = false): Promise<void> {
+  const cpu = await runOn('cpu', () => runCase(c, seed, undilatedReference));
+  const wasm = await runOn('wasm', () => runCase(c, seed));
+  expect(relativeError(wasm[0] as never, cpu[0] as never), label(c)).toBeLessThanOrEqual(TOLERANCE);
+}
+
+describe('Conv2DBackpropInput on wasm', () => {
+  beforeAll(async () => {
+    await useEngine('wasm');
+  });
+
+  it('matches the cpu kernel on random shapes, strides and paddings', async () => {
+    for (const [i, c] of cases(80, 5, false).entries()) await expectCpuMatch(c, i);
+  });
+
+  it('matches the cpu kernel on 1x1 filters with strides and paddings', async () => {
+    const cs = cases(200, 19, false).filter((c) => c.filter[0] === 1 && c.filter[1] === 1);
+    expect(cs.length).toBeGreaterThan(4);
+    for (const [i, c] of cs.entries()) await expectCpuMatch(c, i);
+  });
+
+  it('matches the cpu kernel on ResNet and LeNet shapes', async () => {
+    const shapes: Case[] = [
+      {
+        x: [2, 16, 16, 16],
+        filter: [3, 3, 16, 16],
+        strides: [1, 1],
+        dilations: [1, 1],
+        pad: 'same',
+      },
+      {
+        x: [2, 16, 16, 16],
+        filter: [3, 3, 16, 32],
+        strides: [2, 2],
+        dilations: [1, 1],
+        pad: 'same',
+      },
+      {
+        x: [3, 18, 18, 16],
+        filter: [3, 3, 16, 32],
+        strides: [2, 2],
+        dilations: [1, 1],
+        pad: 'valid',
+      },
+      {
+        x: [2, 17, 15, 8],
+        filter: [1, 1, 8, 24],
+        strides: [2, 2],
+        dilations: [1, 1],
+        pad: 'valid',
+      },
+      { x: [2, 28, 28, 1], filter: [5, 5, 1, 6], strides: [1, 1], dilations: [1, 1], pad: 'same' },
+      {
+        x: [2, 14, 14, 6],
+        filter: [5, 5, 6, 16],
+        strides: [1, 1],
+        dilations: [1, 1],
+        pad: 'valid',
+      },
+      { x: [1, 9, 9, 3], filter: [7, 7, 3, 8], strides: [2, 2], dilations: [1, 1], pad: 3 },
+    ];
+    for (const [i, c] of shapes.entries()) await expectCpuMatch(c, i);
+  });
+
+  it('matches the cpu kernel for NCHW inputs', async () => {
+    for (const [i, c] of cases(8, 11, false).entries())
+      await expectCpuMatch({ ...c, format: 'NCHW' }, i);
+  });
+
+  it('handles dilations (against the cpu kernel with the spread, undilated filter)', async () => {
+    for (const [i, c] of cases(16, 13, true).entries()) await expectCpuMatch(c, i, true);
+  });
+
+  it('is the gradient of conv2d and of conv2dTranspose', async () => {
+    const f = () => {
+      const x = tf.tensor4d(randomValues(2 * 9 * 7 * 3, 1), [2, 9, 7, 3]);
+      const w = tf.tensor4d(randomValues(3 * 3 * 3 * 4, 2), [3, 3, 3, 4]);
+      const dx = tf.grad((v: tf.Tensor4D) => tf.sum(tf.square(tf.conv2d(v, w, 2, 'same'))))(x);
+      const t = tf.conv2dTranspose(
+        tf.slice(x, [0, 0, 0, 0], [2, 5, 4, 3]),
+        w.transpose([0, 1, 3, 2]) as tf.Tensor4D,
+        [2, 10, 8, 4],
+        2,
+        'same',
+      );
+      return [dx, t];
+    };
+    const cpu = await runOn('cpu', f);
+    const wasm = await runOn('wasm', f);
+    for (const [k, out] of wasm.entries())
+      expect(relativeError(out, cpu[k] as never)).toBeLessThanOrEqual(TOLERANCE);
+  });
+
+  it('takes bare TensorInfos and leaves them and the tensor count intact', async () => {
+    await tf.setBackend('wasm');
+    const dy = tf.tensor4d(randomValues(2 * 3 * 3 * 4, 2), [2, 3, 3, 4]);
+    const filter = tf.tensor4d(randomValues(3 * 3 * 3 * 4, 3), [3, 3, 3, 4]);
+    const bare = (t: tf.Tensor) => ({ dataId: t.dataId, shape: t.shape, dtype: t.dtype });
+    const before = tf.memory().numTensors;
+    const attrs = { strides: 2, pad: 'same', dataFormat: 'NHWC', inputShape: [2, 6, 6, 3] };
+    const out = conv2dBackpropInputKernel({
+      inputs: { dy: bare(dy), filter: bare(filter) },
+      backend: tf.backend(),
+      attrs: attrs as never,
+    }) as tf.Tensor;
+    expect(out.shape).toEqual([2, 6, 6, 3]);
+    expect(tf.memory().numTensors).toBe(before + 1);
+    out.dispose();
+    expect(dy.dataSync().length).toBe(2 * 3 * 3 * 4);
+    tf.dispose([dy, filter]);
+  });
+});
