@@ -1,6 +1,19 @@
 import { tf } from '../tf.js';
+import { viewsMatMul } from './batch-mat-mul-views.js';
+import { asWasmBackend } from './matmul-wasm-heap.js';
 
-type MatMulAttrs = { transposeA: boolean; transposeB: boolean };
+type MatMulAttrs = { transposeA: boolean; transposeB: boolean; activation?: string };
+
+/**
+ * Rows per batch entry from which one XNNPACK product per entry beats tfjs-wasm's scalar batched
+ * loop. Each entry packs its right operand (~4 ns per element of it) besides the product; with
+ * fewer rows the packing costs more than the scalar loop saves (measured on 1024 entries of
+ * 1x64 by 64x32: 8.6 ms per-entry XNNPACK against 2.6 ms scalar; 64x64 by 64x32: 1.0 against
+ * 7.7 ms).
+ */
+const MIN_ROWS_FOR_VIEWS = 8;
+
+const product = (dims: readonly number[]) => dims.reduce((x, y) => x * y, 1);
 
 /** Swaps the last two axes. */
 const swapLast = (t: tf.Tensor) => {
@@ -10,33 +23,91 @@ const swapLast = (t: tf.Tensor) => {
 };
 
 /**
- * tfjs-backend-wasm 4.22's BatchMatMul is 10-25x slower with transposeA or transposeB than
- * without (measured: x^T·dy for a 784x512 dense gradient, 71 ms against 4 ms for an explicit
- * transpose and a plain product), and every dense gradient asks for one. This kernel moves the
- * operands into plain layout first and hands them to the original kernel. `original` is the
- * wasm kernel it replaces.
+ * Replaces tfjs-backend-wasm 4.22's BatchMatMul and _FusedMatMul (`original`), whose fast XNNPACK
+ * path covers only batch-1 products without transposes:
+ * - transposeA/transposeB run 10-25x slower (x^T·dy for a 784x512 dense gradient: 71 ms against
+ *   4 ms with an explicit transpose), and every dense gradient asks for one: operands are
+ *   transposed first;
+ * - a batched product whose right operand is shared by the whole batch (a dense layer on
+ *   (B, T, D)) is one 2-D product of the stacked rows;
+ * - other batched products (attention's (B·h, T, d) x (B·h, d, T)) run one XNNPACK product per
+ *   batch entry over views of the heap (batch-mat-mul-views.ts), 5-7x faster than the scalar loop;
+ * - batch broadcasting, which the original gets wrong (a (3, 5, 4) x (1, 4, 6) product reads
+ *   past b for entries 1 and 2), is resolved before the original sees it.
+ * _FusedMatMul with a bias or an activation keeps the original after the transposes.
  */
 export function plainLayoutMatMul(original: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const attrs = args.attrs as unknown as MatMulAttrs;
-    if (!attrs.transposeA && !attrs.transposeB) return original(args);
-    const { a, b } = args.inputs as { a: tf.Tensor; b: tf.Tensor };
+    const inputs = args.inputs as { a: tf.Tensor; b: tf.Tensor; bias?: tf.Tensor };
+    const { a, b } = inputs;
+    const fused =
+      inputs.bias !== undefined ||
+      (args.inputs as { preluActivationWeights?: tf.TensorInfo }).preluActivationWeights !==
+        undefined ||
+      (attrs.activation !== undefined && attrs.activation !== 'linear');
+    const batched = a.shape.length > 2 || b.shape.length > 2;
+    if (!attrs.transposeA && !attrs.transposeB && (fused || !batched)) return original(args);
     const backend = args.backend as tf.KernelBackend;
+    const held: tf.Tensor[] = [];
+    const keep = <T extends tf.Tensor>(t: T) => {
+      held.push(t);
+      return t;
+    };
     const wrap = (info: tf.TensorInfo) => {
       backend.incRef(info.dataId);
-      return tf.engine().makeTensorFromTensorInfo(info, backend);
+      return keep(tf.engine().makeTensorFromTensorInfo(info, backend));
     };
-    const [ta, tb] = [wrap(a), wrap(b)];
-    const pa = attrs.transposeA ? swapLast(ta) : ta;
-    const pb = attrs.transposeB ? swapLast(tb) : tb;
     try {
-      return original({
-        ...args,
-        inputs: { a: pa, b: pb },
-        attrs: { ...args.attrs, transposeA: false, transposeB: false },
-      });
+      const pa = attrs.transposeA ? keep(swapLast(wrap(a))) : wrap(a);
+      const pb = attrs.transposeB ? keep(swapLast(wrap(b))) : wrap(b);
+      const plain = { ...args.attrs, transposeA: false, transposeB: false };
+      if (fused)
+        return original({ ...args, inputs: { ...args.inputs, a: pa, b: pb }, attrs: plain });
+      return batchedProduct(
+        pa,
+        pb,
+        backend,
+        keep,
+        (x, y) =>
+          // BatchMatMul has one output.
+          original({ ...args, inputs: { a: x, b: y }, attrs: plain }) as tf.TensorInfo,
+      );
     } finally {
-      tf.dispose([ta, tb, pa, pb]);
+      tf.dispose(held);
     }
   };
+}
+
+/** a (...A, M, K) times b (...B, K, P), plain layout, on the fastest exact route. */
+function batchedProduct(
+  a: tf.Tensor,
+  b: tf.Tensor,
+  backend: tf.KernelBackend,
+  keep: <T extends tf.Tensor>(t: T) => T,
+  original: (a: tf.Tensor, b: tf.Tensor) => tf.TensorInfo,
+): tf.TensorInfo {
+  const [m, k] = a.shape.slice(-2) as [number, number];
+  const p = b.shape[b.rank - 1] as number;
+  const aOuter = a.shape.slice(0, -2);
+  const bOuter = b.shape.slice(0, -2);
+  const outer = tf.broadcast_util.assertAndGetBroadcastShape(aOuter, bOuter);
+  const outShape = [...outer, m, p];
+  const reshaped = (info: tf.TensorInfo) => {
+    info.shape = outShape;
+    return info;
+  };
+  if (product(bOuter) === 1) {
+    // b is shared by every entry: one product of all rows, (N·M, K) x (K, P).
+    const rows = keep(tf.reshape(a, [1, product(aOuter) * m, k]));
+    return reshaped(original(rows, keep(tf.reshape(b, [1, k, p]))));
+  }
+  const wasm = asWasmBackend(backend);
+  if (wasm && m >= MIN_ROWS_FOR_VIEWS) return viewsMatMul(wasm, a, b, outer);
+  // The scalar loop, on operands broadcast to the full batch (it cannot broadcast itself).
+  const full = (t: tf.Tensor, dims: number[]) =>
+    product(dims) === product(outer)
+      ? t
+      : keep(tf.broadcastTo(t, [...outer, ...t.shape.slice(-2)]));
+  return reshaped(original(full(a, aOuter), full(b, bOuter)));
 }
