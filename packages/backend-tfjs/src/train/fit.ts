@@ -19,7 +19,10 @@ import {
   runLoop,
   type TrainingStep,
 } from './loop.js';
+import { dataParallelEngine } from './parallel/data-parallel.js';
+import { resolveThreads } from './parallel/threads.js';
 import { ReduceOnPlateau } from './schedules.js';
+import { SupervisedStep } from './supervised.js';
 
 export interface TrainOptions {
   /** Overrides of the spec's training section. */
@@ -36,6 +39,12 @@ export interface TrainOptions {
   runDir?: string;
   /** Continue the checkpoint in runDir exactly where it stopped. */
   resume?: boolean;
+  /**
+   * Threads that train (data parallel, on the wasm and cpu engines): a count, or 'auto' for the
+   * machine's cores. Default: NETSPEC_THREADS, else 'auto'. The same seed and thread count give
+   * bit-identical weights; another count gives other (equally valid) float roundings.
+   */
+  threads?: number | 'auto';
 }
 
 export interface TrainResult {
@@ -45,6 +54,31 @@ export interface TrainResult {
   aborted: boolean;
   /** True when early stopping ended training. */
   stoppedEarly: boolean;
+  /** Threads that trained (see `trainingThreads`). */
+  threads: number;
+}
+
+/** Recipes whose step is SupervisedStep's, which trains data parallel. */
+const THREADED_RECIPES: readonly Recipe['type'][] = ['fit', 'autoencoder', 'causalLm'];
+
+/**
+ * How many threads `train` will use for `model` with `requested` threads (or NETSPEC_THREADS, or
+ * the machine's cores), and why fewer when so. Throws a ThreadsError on a bad count.
+ */
+export function trainingThreads(
+  model: NetspecModel,
+  requested?: number | 'auto',
+): { threads: number; reason?: string } {
+  const threads = resolveThreads(requested);
+  if (threads === 1) return { threads };
+  const recipe = trainingOf(model).recipe?.type ?? 'fit';
+  if (!THREADED_RECIPES.includes(recipe))
+    return { threads: 1, reason: `the ${recipe} recipe trains on one thread` };
+  if (!dataParallelEngine()) {
+    const name = engine()?.name ?? tf.getBackend();
+    return { threads: 1, reason: `${name} runs its kernels on every core itself` };
+  }
+  return { threads };
 }
 
 /** The training section of the spec; a spec without one cannot be trained. */
@@ -118,7 +152,11 @@ export async function train(
   // Checkpoints are written in order while training goes on.
   let writes = Promise.resolve();
   let state: LoopState;
+  let threads = 1;
   try {
+    const plan = trainingThreads(model, options.threads);
+    if (plan.threads > 1 && step instanceof SupervisedStep)
+      threads = await step.useThreads(plan.threads);
     state = await runLoop(step, examples, {
       epochs,
       batchSize: options.batchSize ?? training.batchSize,
@@ -155,5 +193,6 @@ export async function train(
     state,
     aborted: !state.done,
     stoppedEarly: state.done && state.epoch < epochs,
+    threads,
   };
 }

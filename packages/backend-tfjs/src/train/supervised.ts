@@ -6,6 +6,7 @@ import type { StepInfo, TrainingStep } from './loop.js';
 import { lossFunction } from './losses.js';
 import { createMetric, type StreamingMetric } from './metrics.js';
 import { createOptimizer, type NetspecOptimizer } from './optimizers.js';
+import { DataParallel } from './parallel/data-parallel.js';
 import { learningRateAt } from './schedules.js';
 
 /** Keras's val_ prefix in camelCase: loss -> valLoss. */
@@ -97,25 +98,75 @@ export class Updater {
   minimize(lossFn: () => tf.Scalar, info: StepInfo): number {
     const { value, grads } = tf.variableGrads(lossFn, this.variables);
     const loss = value.dataSync()[0] as number;
-    this.optimizer.apply(
+    this.apply(
       this.variables.map((v) => grads[v.name] as tf.Tensor),
-      this.learningRate(info),
+      info,
     );
     tf.dispose([value, ...Object.values(grads)]);
-    this.model.applyConstraints();
     return loss;
+  }
+
+  /** One step with gradients computed elsewhere (one per variable, in order); keeps them. */
+  apply(grads: tf.Tensor[], info: StepInfo): void {
+    this.optimizer.apply(grads, this.learningRate(info));
+    this.model.applyConstraints();
+  }
+}
+
+/**
+ * What supervised training minimizes: the spec's losses per output (with `lossWeights` and, in
+ * training, class weights), the weights' regularization and the layers' activity loss. The main
+ * thread and every training thread build one from the same training section, so all compute
+ * the same function of their samples.
+ */
+export class SupervisedObjective {
+  private readonly losses: Map<string, (t: tf.Tensor, p: tf.Tensor, w?: tf.Tensor) => tf.Scalar>;
+
+  constructor(
+    readonly model: NetspecModel,
+    readonly training: Training,
+  ) {
+    const perOutput = lossPerOutput(training, model.outputNames);
+    this.losses = new Map([...perOutput].map(([o, l]) => [o, lossFunction(l)]));
+  }
+
+  /** The weighted sum of the outputs' losses; class weights apply to training only (Keras). */
+  totalLoss(batch: Batch, preds: Record<string, tf.Tensor>, training: boolean): tf.Scalar {
+    const weights = this.training.lossWeights ?? {};
+    const classWeight = training ? this.training.classWeight : undefined;
+    const terms = [...this.losses].map(([output, fn]) => {
+      const y = batch.y[output] as tf.Tensor;
+      const sw = classWeight ? classWeights(y, classWeight) : undefined;
+      return tf.mul(weights[output] ?? 1, fn(y, preds[output] as tf.Tensor, sw));
+    });
+    return tf.addN(terms) as tf.Scalar;
+  }
+
+  /** The training loss of `batch` (a forward pass in training mode seeded by `seed`), and the outputs. */
+  trainingLoss(
+    batch: Batch,
+    seed: number,
+  ): { loss: tf.Scalar; outputs: Record<string, tf.Tensor> } {
+    const { outputs, activityLoss } = this.model.forward(batch.x, { training: true, seed });
+    const loss = tf.addN([
+      this.totalLoss(batch, outputs, true),
+      this.model.regularizationLoss(),
+      activityLoss,
+    ]) as tf.Scalar;
+    return { loss, outputs };
   }
 }
 
 /** Supervised training (Keras's fit): inputs to targets, the spec's losses, metrics and weights. */
 export class SupervisedStep implements TrainingStep {
   readonly updater: Updater;
-  private readonly losses: Map<string, (t: tf.Tensor, p: tf.Tensor, w?: tf.Tensor) => tf.Scalar>;
+  readonly objective: SupervisedObjective;
   private readonly metrics: { output: string; key: string; metric: StreamingMetric }[] = [];
   private readonly valMetrics: { output: string; key: string; metric: StreamingMetric }[] = [];
   private loss = new Mean();
   private valLoss = new Mean();
   private validated = false;
+  private parallel: DataParallel | undefined;
 
   constructor(
     readonly model: NetspecModel,
@@ -123,7 +174,7 @@ export class SupervisedStep implements TrainingStep {
   ) {
     const outputs = model.outputNames;
     const perOutput = lossPerOutput(training, outputs);
-    this.losses = new Map([...perOutput].map(([o, l]) => [o, lossFunction(l)]));
+    this.objective = new SupervisedObjective(model, training);
     const multi = perOutput.size > 1;
     for (const [output, loss] of perOutput) {
       for (const m of training.metrics) {
@@ -139,31 +190,34 @@ export class SupervisedStep implements TrainingStep {
     this.updater = new Updater(training.optimizer, model.trainableVariables(), model);
   }
 
-  /** The weighted sum of the outputs' losses; class weights apply to training only (Keras). */
-  private totalLoss(batch: Batch, preds: Record<string, tf.Tensor>, training: boolean): tf.Scalar {
-    const weights = this.training.lossWeights ?? {};
-    const classWeight = training ? this.training.classWeight : undefined;
-    const terms = [...this.losses].map(([output, fn]) => {
-      const y = batch.y[output] as tf.Tensor;
-      const sw = classWeight ? classWeights(y, classWeight) : undefined;
-      return tf.mul(weights[output] ?? 1, fn(y, preds[output] as tf.Tensor, sw));
-    });
-    return tf.addN(terms) as tf.Scalar;
+  /**
+   * Trains on `threads` threads from now on (data parallel, see parallel/data-parallel.ts):
+   * starts threads - 1 training threads on the engine in use. Returns how many threads train
+   * (1 when the engine runs its kernels on every core itself). `dispose` stops them.
+   */
+  async useThreads(threads: number): Promise<number> {
+    this.parallel?.dispose();
+    this.parallel = undefined;
+    if (threads <= 1) return 1;
+    this.parallel = await DataParallel.start(this.objective, threads);
+    return this.parallel ? threads : 1;
+  }
+
+  /** Threads that train a batch of `size` samples (fewer for small batches). */
+  threadsFor(size: number): number {
+    return this.parallel ? this.parallel.shardsOf(size).length : 1;
   }
 
   train(batch: Batch, info: StepInfo): void {
+    if (this.parallel && this.parallel.shardsOf(batch.size).length > 1) {
+      this.trainParallel(this.parallel, batch, info);
+      return;
+    }
     let preds: Record<string, tf.Tensor> = {};
     const loss = this.updater.minimize(() => {
-      const { outputs, activityLoss } = this.model.forward(batch.x, {
-        training: true,
-        seed: info.seed,
-      });
+      const { loss, outputs } = this.objective.trainingLoss(batch, info.seed);
       preds = Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, tf.keep(v)]));
-      return tf.addN([
-        this.totalLoss(batch, outputs, true),
-        this.model.regularizationLoss(),
-        activityLoss,
-      ]) as tf.Scalar;
+      return loss;
     }, info);
     this.loss.add(loss, batch.size);
     for (const { output, metric } of this.metrics)
@@ -171,11 +225,30 @@ export class SupervisedStep implements TrainingStep {
     tf.dispose(Object.values(preds));
   }
 
+  /** One step over shards on several threads; metrics see every shard, in shard order. */
+  private trainParallel(parallel: DataParallel, batch: Batch, info: StepInfo): void {
+    const { loss, grads, shards } = parallel.gradients(batch, info.seed);
+    try {
+      this.updater.apply(grads, info);
+      this.loss.add(loss, batch.size);
+      for (const shard of shards)
+        for (const { output, metric } of this.metrics)
+          metric.update(shard.y[output] as tf.Tensor, shard.outputs[output] as tf.Tensor);
+    } finally {
+      tf.dispose(grads);
+      for (const shard of shards)
+        tf.dispose([...Object.values(shard.y), ...Object.values(shard.outputs)]);
+    }
+  }
+
   validate(batch: Batch): void {
     this.validated = true;
     tf.tidy(() => {
       const { outputs } = this.model.forward(batch.x);
-      const loss = tf.add(this.totalLoss(batch, outputs, false), this.model.regularizationLoss());
+      const loss = tf.add(
+        this.objective.totalLoss(batch, outputs, false),
+        this.model.regularizationLoss(),
+      );
       this.valLoss.add(loss.dataSync()[0] as number, batch.size);
       for (const { output, metric } of this.valMetrics)
         metric.update(batch.y[output] as tf.Tensor, outputs[output] as tf.Tensor);
@@ -197,6 +270,8 @@ export class SupervisedStep implements TrainingStep {
   }
 
   dispose(): void {
+    this.parallel?.dispose();
+    this.parallel = undefined;
     this.updater.optimizer.dispose();
   }
 

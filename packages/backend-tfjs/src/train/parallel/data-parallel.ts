@@ -1,0 +1,150 @@
+// Data-parallel training on several threads (tfjs's wasm and cpu engines run each kernel on one
+// core). Each step:
+//   1. the main thread copies the model's weights into a shared buffer;
+//   2. the batch splits into contiguous shards (threads.ts: a function of the batch size and the
+//      thread count only); shards 1.. go to the training threads, shard 0 stays here;
+//   3. every thread computes its shard's loss and gradient with the same objective (losses,
+//      class and loss weights, regularization, activity loss) and its own seed (shard.ts);
+//   4. the main thread combines the gradients weighted by shard size, always in shard order, so
+//      the sum is the same whatever thread finishes first; the optimizer then steps once, here.
+// Because every loss is a mean over its samples (Keras's sum_over_batch_size), the weighted sum is
+// the whole batch's gradient, up to float summation order. Batch norm normalizes each shard by its
+// own statistics, and its moving statistics are the main thread's shard's (as PyTorch's
+// DataParallel): the threads' copies are overwritten from the main model every step.
+import { engine } from '../../engine.js';
+import { tf } from '../../tf.js';
+import type { Batch } from '../examples.js';
+import type { SupervisedObjective } from '../supervised.js';
+import { TrainingThreads } from './pool.js';
+import { shardGradients, shardSeed } from './shard.js';
+import { DATA_PARALLEL_ENGINES, shardRanges } from './threads.js';
+import { SharedWeights } from './weights.js';
+import { fromWireRecord, sliceRecord, toWireRecord } from './wire.js';
+
+/** One shard's targets and outputs, for the metrics (the caller disposes them). */
+export interface ShardOutputs {
+  y: Record<string, tf.Tensor>;
+  outputs: Record<string, tf.Tensor>;
+}
+
+export interface BatchGradients {
+  /** The batch's loss: the shards' losses weighted by their sizes. */
+  loss: number;
+  /** One per trainable variable (the caller disposes them). */
+  grads: tf.Tensor[];
+  shards: ShardOutputs[];
+}
+
+/** The engine name that threads load: the one in use, or tfjs's backend before any was chosen. */
+function engineName(): string {
+  return engine()?.name ?? tf.getBackend();
+}
+
+/** Whether the engine in use trains on one core per instance (so threads help). */
+export function dataParallelEngine(): boolean {
+  return DATA_PARALLEL_ENGINES.includes(engineName());
+}
+
+export class DataParallel {
+  private readonly variables: tf.Variable[];
+
+  private constructor(
+    private readonly objective: SupervisedObjective,
+    private readonly threads: TrainingThreads,
+    private readonly weights: SharedWeights,
+  ) {
+    this.variables = objective.model.trainableVariables();
+  }
+
+  /**
+   * `threads` threads in all (this one and threads - 1 started), or undefined when the engine
+   * runs its kernels on every core itself (tfjs-node): there threads would only compete.
+   */
+  static async start(objective: SupervisedObjective, threads: number) {
+    if (!dataParallelEngine()) return undefined;
+    const weights = SharedWeights.of(objective.model);
+    const pool = await TrainingThreads.start(threads - 1, {
+      engine: engineName(),
+      spec: objective.model.resolved.spec,
+      training: objective.training,
+      layout: weights.layout,
+      weights: weights.buffer,
+    });
+    return new DataParallel(objective, pool, weights);
+  }
+
+  /** The shards of a batch of `size` samples; one shard means it trains on this thread alone. */
+  shardsOf(size: number): [number, number][] {
+    return shardRanges(size, this.threads.size + 1);
+  }
+
+  /** The loss and gradient of `batch` over the shards, combined deterministically. */
+  gradients(batch: Batch, seed: number): BatchGradients {
+    const ranges = this.shardsOf(batch.size);
+    this.weights.write(this.objective.model);
+    const x = toWireRecord(batch.x);
+    const y = toWireRecord(batch.y);
+    // Every other shard first, so the threads work while this one computes shard 0.
+    ranges.slice(1).forEach(([start, end], i) => {
+      this.threads.request(i, {
+        type: 'step',
+        seed: shardSeed(seed, i + 1),
+        x: sliceRecord(x, start, end),
+        y: sliceRecord(y, start, end),
+        size: end - start,
+      });
+    });
+    const [start0, end0] = ranges[0] as [number, number];
+    const local = {
+      x: fromWireRecord(sliceRecord(x, start0, end0)),
+      y: fromWireRecord(sliceRecord(y, start0, end0)),
+      size: end0 - start0,
+    };
+    const parts: { loss: number; grads: tf.Tensor[]; size: number }[] = [];
+    const shards: ShardOutputs[] = [];
+    try {
+      const mine = shardGradients(this.objective, this.variables, local, shardSeed(seed, 0));
+      parts.push({ loss: mine.loss, grads: mine.grads, size: local.size });
+      shards.push({ y: local.y, outputs: mine.outputs });
+      ranges.slice(1).forEach(([start, end], i) => {
+        const r = this.threads.receive(i);
+        const grads = r.grads.map((g, v) => tf.tensor(g, (this.variables[v] as tf.Variable).shape));
+        parts.push({ loss: r.loss, grads, size: end - start });
+        shards.push({
+          y: fromWireRecord(sliceRecord(y, start, end)),
+          outputs: fromWireRecord(r.outputs),
+        });
+      });
+      return { ...combine(parts, batch.size), shards };
+    } catch (e) {
+      for (const s of shards) tf.dispose([...Object.values(s.y), ...Object.values(s.outputs)]);
+      if (shards.length === 0) tf.dispose(Object.values(local.y));
+      throw e;
+    } finally {
+      tf.dispose(Object.values(local.x));
+      for (const p of parts) tf.dispose(p.grads);
+    }
+  }
+
+  dispose(): void {
+    this.threads.dispose();
+  }
+}
+
+/** Σ_k (n_k / n) · part_k, in shard order: the same float operations every run. */
+function combine(parts: { loss: number; grads: tf.Tensor[]; size: number }[], n: number) {
+  let loss = 0;
+  for (const p of parts) loss += (p.size / n) * p.loss;
+  const count = parts[0]?.grads.length ?? 0;
+  const grads = Array.from({ length: count }, (_, v) =>
+    tf.tidy(() => {
+      let sum: tf.Tensor | undefined;
+      for (const p of parts) {
+        const term = tf.mul(p.grads[v] as tf.Tensor, p.size / n);
+        sum = sum ? tf.add(sum, term) : term;
+      }
+      return sum as tf.Tensor;
+    }),
+  );
+  return { loss, grads };
+}
