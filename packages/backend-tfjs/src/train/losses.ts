@@ -1,5 +1,9 @@
 import { type Loss, type LossObject, lossObject } from '@netspec/spec';
 import { tf } from '../tf.js';
+import {
+  sparseCrossentropyFromLogits,
+  sparseCrossentropyFromProbabilities,
+} from './sparse-crossentropy.js';
 
 /** Keras's `backend.epsilon()`: how far probabilities are clipped from 0 and 1. */
 export const EPSILON = 1e-7;
@@ -84,11 +88,7 @@ export function perSampleLoss(loss: LossObject, yTrue: tf.Tensor, yPred: tf.Tens
         loss.fromLogits,
       );
     case 'sparseCategoricalCrossentropy':
-      return categoricalCrossentropy(
-        smoothCategorical(sparseToOneHot(t, p), loss.labelSmoothing),
-        p,
-        loss.fromLogits,
-      );
+      return sparseCategoricalCrossentropy(t, p, loss.fromLogits, loss.labelSmoothing);
     case 'kld':
       return kld(float(t), p);
     case 'hinge':
@@ -131,16 +131,43 @@ export function oneHotFloat(indices: tf.Tensor, depth: number): tf.Tensor {
   return tf.cast(tf.oneHot(tf.cast(indices, 'int32'), depth), 'float32');
 }
 
-/** Integer labels ([B], [B, 1], [B, T]) as one-hot rows matching `p`'s last axis. */
-export function sparseToOneHot(t: tf.Tensor, p: tf.Tensor): tf.Tensor {
+/** Integer labels ([B], [B, 1], [B, T]) with the shape of `p` without its last axis. */
+function sparseLabels(t: tf.Tensor, p: tf.Tensor): tf.Tensor {
   // Keras squeezes a trailing 1 when labels have the predictions' rank.
   const labels = t.rank === p.rank && t.shape[t.rank - 1] === 1 ? tf.squeeze(t, [-1]) : t;
   if (labels.rank !== p.rank - 1)
     throw new Error(
       `expected integer labels of shape [${p.shape.slice(0, -1)}] for predictions of shape [${p.shape}], got [${t.shape}]`,
     );
+  return labels;
+}
+
+/** Integer labels ([B], [B, 1], [B, T]) as one-hot rows matching `p`'s last axis. */
+export function sparseToOneHot(t: tf.Tensor, p: tf.Tensor): tf.Tensor {
+  return oneHotFloat(sparseLabels(t, p), p.shape[p.rank - 1] ?? 1);
+}
+
+/**
+ * Sparse categorical crossentropy, Keras's formula on the one-hot labels (smoothed by the
+ * categorical rule). Logits, and probabilities without smoothing, take the fused forms with
+ * closed-form gradients (sparse-crossentropy.ts); probabilities with smoothing go through the
+ * one-hot rows.
+ */
+function sparseCategoricalCrossentropy(
+  t: tf.Tensor,
+  p: tf.Tensor,
+  fromLogits: boolean,
+  smoothing: number,
+): tf.Tensor {
+  const labels = sparseLabels(t, p);
+  if (p.size > 0 && fromLogits) return sparseCrossentropyFromLogits(labels, p, smoothing);
+  if (p.size > 0 && smoothing === 0) return sparseCrossentropyFromProbabilities(labels, p, EPSILON);
   const classes = p.shape[p.rank - 1] ?? 1;
-  return oneHotFloat(labels, classes);
+  return categoricalCrossentropy(
+    smoothCategorical(oneHotFloat(labels, classes), smoothing),
+    p,
+    fromLogits,
+  );
 }
 
 /** log(softmax(x)) along the last axis, shifted by the max so exp never overflows. */
