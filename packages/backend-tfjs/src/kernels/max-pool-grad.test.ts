@@ -98,6 +98,45 @@ describe('MaxPoolGrad on wasm', () => {
     }
   });
 
+  it('matches the cpu kernel on 1x1 windows (strided subsamples), ties included', async () => {
+    const subsamples: Case[] = [
+      { x: [2, 8, 8, 4], filterSize: [1, 1], strides: [2, 2], pad: 'valid' },
+      { x: [3, 9, 7, 2], filterSize: [1, 1], strides: [2, 3], pad: 'valid' },
+      { x: [1, 7, 7, 3], filterSize: [1, 1], strides: [3, 2], pad: 'same' },
+      { x: [2, 5, 6, 1], filterSize: [1, 1], strides: [1, 1], pad: 'valid', ties: true },
+      {
+        x: [2, 6, 5, 2],
+        filterSize: [1, 1],
+        strides: [2, 2],
+        pad: [
+          [0, 0],
+          [0, 1],
+          [0, 2],
+          [0, 0],
+        ],
+      },
+      {
+        x: [2, 6, 5, 2],
+        filterSize: [1, 1],
+        strides: [2, 2],
+        pad: [
+          [0, 0],
+          [1, 0],
+          [1, 1],
+          [0, 0],
+        ],
+      },
+    ];
+    for (const [i, c] of subsamples.entries()) {
+      const cpu = await runOn('cpu', () => grad(c, i));
+      const wasm = await runOn('wasm', () => grad(c, i));
+      expect(
+        relativeError(wasm[0] as never, cpu[0] as never),
+        JSON.stringify(c),
+      ).toBeLessThanOrEqual(TOLERANCE);
+    }
+  });
+
   it('routes the gradient of an all-negative window (tfjs-backend-wasm 4.22 drops it)', async () => {
     const [g] = await runOn('wasm', () => {
       const x = tf.tensor4d([-3, -1, -2, -4], [1, 2, 2, 1]);

@@ -1,5 +1,5 @@
 import { tf } from '../tf.js';
-import { composedKernel, type Pair, padOrCrop } from './compose.js';
+import { composedKernel, type Pair, padOrCrop, upsample } from './compose.js';
 
 type Attrs = tf.MaxPoolGradAttrs;
 type Info = tf.backend_util.Conv2DInfo;
@@ -25,6 +25,15 @@ export function maxPoolGrad(dy: tf.Tensor4D, x: tf.Tensor4D, attrs: Attrs): tf.T
     pad,
     dimRoundingMode,
   );
+  if (isSubsample(info)) {
+    // Each window is one input cell, its own maximum: dy goes back to it, zeros elsewhere.
+    const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
+    return padOrCrop(
+      upsample(dy, sh, sw),
+      [0, info.inHeight - oh * sh],
+      [0, info.inWidth - ow * sw],
+    );
+  }
   const grid = phaseGrid(info);
   const framed = padOrCrop(x, grid.rows, grid.cols, Number.NEGATIVE_INFINITY);
   const phase = phasesOf(framed, grid);
@@ -50,6 +59,22 @@ export function maxPoolGrad(dy: tf.Tensor4D, x: tf.Tensor4D, attrs: Attrs): tf.T
   });
   const full = mergePhases(grid, (p) => sums.get(p.join()) ?? tf.zeros(phaseShape(dy, grid)));
   return padOrCrop(full, [-grid.rows[0], -grid.rows[1]], [-grid.cols[0], -grid.cols[1]]);
+}
+
+/**
+ * A 1x1 window with no top/left padding whose every window lies inside the input: a strided
+ * subsample (ResNet-20's option-A shortcut), whose gradient needs no comparisons.
+ */
+function isSubsample(info: Info): boolean {
+  const { padInfo: p, strideHeight: sh, strideWidth: sw } = info;
+  return (
+    info.filterHeight === 1 &&
+    info.filterWidth === 1 &&
+    p.top === 0 &&
+    p.left === 0 &&
+    (info.outHeight - 1) * sh < info.inHeight &&
+    (info.outWidth - 1) * sw < info.inWidth
+  );
 }
 
 /** The padded input as hq x wq blocks of sh x sw: how much to pad (or crop) to get there. */

@@ -1,4 +1,5 @@
 import { tf } from '../tf.js';
+import { avgPoolGradKernel } from './avg-pool-grad.js';
 import { plainLayoutMatMul } from './batch-mat-mul.js';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputKernel } from './conv2d-backprop-input.js';
@@ -7,6 +8,7 @@ import {
   depthwiseBackpropInputKernel,
 } from './depthwise-backprop.js';
 import { maxPoolGradKernel } from './max-pool-grad.js';
+import { registerWrappedWasmKernels } from './register-wrapped.js';
 import { registerHeapSlices } from './slice-family.js';
 import { unsortedSegmentSumKernel } from './unsorted-segment-sum.js';
 
@@ -28,6 +30,8 @@ export const WASM_REPLACED_KERNELS: readonly Kernel[] = [
   { kernelName: tf.MaxPoolGrad, kernelFunc: maxPoolGradKernel },
   // Replaced for speed: wasm's is a naive loop, 4-12x slower than this forward conv in XNNPACK.
   { kernelName: tf.Conv2DBackpropInput, kernelFunc: conv2dBackpropInputKernel },
+  // Replaced for speed: wasm's is a naive loop; this is one XNNPACK depthwise convolution.
+  { kernelName: tf.AvgPoolGrad, kernelFunc: avgPoolGradKernel },
 ];
 
 /**
@@ -61,6 +65,8 @@ export function registerWasmKernels(): string[] {
   }
   // Slice, Unpack, SplitV, StridedSlice read only the bytes they copy (slice.ts).
   added.push(...registerHeapSlices());
+  // Sum and Mean over leading axes on XNNPACK, Identity without a copy (register-wrapped.ts).
+  added.push(...registerWrappedWasmKernels());
   return added;
 }
 
