@@ -34,6 +34,8 @@ export interface MatMulWasmBackend extends tf.KernelBackend {
   dataIdNextNumber: number;
   dataIdMap: { get(dataId: object): { id: number; memoryOffset: number } };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  /** A view of the tensor's bytes on the heap (no copy); detached when the heap grows. */
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
 }
 
 /** The backend as a wasm backend when it is one (it has the heap and the id map), else undefined. */
