@@ -10,6 +10,7 @@ import {
   type LayerImpl,
   type WeightPolicy,
 } from '../kind.js';
+import { runFused } from './fused.js';
 import {
   dropoutMasks,
   projectInputs,
@@ -27,6 +28,8 @@ interface Cell {
   states: number;
   /** Added to the input projection of every step, (G·U). */
   inputBias?: tf.Tensor | undefined;
+  /** gru with resetAfter: the recurrent bias row, for the fused path. */
+  recurrentBias?: tf.Tensor | undefined;
   step(recurrence: Recurrence): Step;
 }
 
@@ -48,6 +51,19 @@ function runRnn(
     const inMasks = dropoutMasks(ctx, c, [batch, features], c.dropout, count);
     const recMasks = dropoutMasks(ctx, c, [batch, c.units], c.recurrentDropout, count);
     const kernel = ctx.weight('kernel') as T2;
+    // One op with its own gradient where it applies (fused.ts says where not).
+    const fused =
+      recMasks.length === 0
+        ? runFused(c, cell.gates, {
+            seq,
+            kernel,
+            recurrentKernel: ctx.weight('recurrent_kernel') as T2,
+            inMask: inMasks[0],
+            inputBias: cell.inputBias,
+            recurrentBias: cell.recurrentBias,
+          })
+        : undefined;
+    if (fused) return fused;
     const projected = projectInputs(seq, kernel, inMasks, cell.gates, cell.inputBias);
     const recurrence = new Recurrence(ctx.weight('recurrent_kernel') as T2, cell.gates, recMasks);
     return runSteps(c, projected, cell.states, cell.step(recurrence));
@@ -125,6 +141,7 @@ function gruCell(c: ConfigOf<'gru'>, bias: tf.Tensor | undefined): Cell {
     gates: 3,
     states: 1,
     inputBias,
+    recurrentBias,
     step:
       (rec) =>
       (x, [state]) => {

@@ -1,0 +1,199 @@
+// The gru's steps for fused.ts (gates z, r, h as in Keras 3's GRUCell):
+//   resetAfter:  hh = act(xh + r·(h_{t-1}·R_h + rb_h)), z and r read h_{t-1}·R + rb
+//   otherwise:   hh = act(xh + (r·h_{t-1})·R_h), z and r read h_{t-1}·R_zr
+//   h_t = z·h_{t-1} + (1 - z)·hh
+import { tf } from '../../tf.js';
+import type { Act, Dims, Forward, Io } from './fused-steps.js';
+
+/** The recurrent kernel as the gru reads it: whole, or R_zr and R_h without resetAfter. */
+export interface GruWeights {
+  resetAfter: boolean;
+  /** (U, 3U) with resetAfter, else R_zr (U, 2U). */
+  r: tf.Tensor2D;
+  /** R_h (U, U), without resetAfter. */
+  rh?: tf.Tensor2D;
+  /** The recurrent bias row (3U), resetAfter only. */
+  bias?: tf.Tensor;
+}
+
+/**
+ * Saves the activated gates z, r, hh (T, B, 3U) and, per step, the vector the recurrent h part
+ * multiplies: h_{t-1}·R_h + rb_h with resetAfter, else r·h_{t-1} (T, B, U).
+ */
+export function gruForward(
+  io: Io,
+  d: Dims,
+  xp: tf.Tensor,
+  w: GruWeights,
+  act: Act,
+  rec: Act,
+): Forward {
+  const { steps: T, batch: B, units: U } = d;
+  const n = B * U;
+  const W = 3 * U;
+  const value = io.zeros([T + 1, B, U]) as tf.Tensor3D;
+  const gates = io.zeros([T, B, W]);
+  const inner = io.zeros([T, B, U]);
+  const h = io.zeros([B, U]) as tf.Tensor2D;
+  const rh = io.zeros([B, U]) as tf.Tensor2D; // r·h_{t-1}, without resetAfter
+  const zero = new Float32Array(W);
+  for (let t = 0; t < T; t++) {
+    const m = tf.matMul(h, w.r);
+    let M = io.view(m);
+    let X = io.view(xp);
+    let V = io.view(value);
+    let A = io.view(gates);
+    let I = io.view(inner);
+    const RB = w.bias ? io.view(w.bias) : zero;
+    const MW = w.resetAfter ? W : 2 * U;
+    for (let b = 0; b < B; b++) {
+      const xb = t * B * W + b * W;
+      const mb = b * MW;
+      for (let u = 0; u < U; u++) {
+        const k = b * U + u;
+        const z = rec.f((X[xb + u] as number) + (M[mb + u] as number) + (RB[u] as number));
+        const r = rec.f(
+          (X[xb + U + u] as number) + (M[mb + U + u] as number) + (RB[U + u] as number),
+        );
+        A[xb + u] = z;
+        A[xb + U + u] = r;
+        const hp = V[t * n + k] as number;
+        if (w.resetAfter) {
+          const rhv = (M[mb + 2 * U + u] as number) + (RB[2 * U + u] as number);
+          I[t * n + k] = rhv;
+          const hh = act.f((X[xb + 2 * U + u] as number) + r * rhv);
+          A[xb + 2 * U + u] = hh;
+          V[(t + 1) * n + k] = z * hp + (1 - z) * hh;
+        } else {
+          I[t * n + k] = r * hp;
+        }
+      }
+    }
+    m.dispose();
+    if (!w.resetAfter) {
+      // The candidate needs (r·h_{t-1})·R_h: a second product per step.
+      io.view(rh).set(io.view(inner).subarray(t * n, (t + 1) * n));
+      const m2 = tf.matMul(rh, w.rh as tf.Tensor2D);
+      M = io.view(m2);
+      X = io.view(xp);
+      V = io.view(value);
+      A = io.view(gates);
+      I = io.view(inner);
+      for (let b = 0; b < B; b++) {
+        const xb = t * B * W + b * W;
+        for (let u = 0; u < U; u++) {
+          const k = b * U + u;
+          const z = A[xb + u] as number;
+          const hh = act.f((X[xb + 2 * U + u] as number) + (M[k] as number));
+          A[xb + 2 * U + u] = hh;
+          V[(t + 1) * n + k] = z * (V[t * n + k] as number) + (1 - z) * hh;
+        }
+      }
+      m2.dispose();
+    }
+    io.view(h).set(io.view(value).subarray((t + 1) * n, (t + 2) * n));
+  }
+  tf.dispose([h, rh]);
+  return { value, saved: [gates, inner] };
+}
+
+/** The transposed recurrent kernels of the backward pass. */
+export interface GruWeightsT {
+  /** (3U, U) with resetAfter, else R_zr^T (2U, U). */
+  rT: tf.Tensor2D;
+  /** R_h^T (U, U), without resetAfter. */
+  rhT?: tf.Tensor2D;
+}
+
+/**
+ * Returns dxp (T, B, 3U) and dInner: with resetAfter the gradient of h_{t-1}·R + rb, (T, B,
+ * 3U); else dxp serves both (dR_zr pairs its first 2U columns with h_{t-1}, dR_h its last U
+ * with r·h_{t-1}).
+ */
+export function gruBackward(
+  io: Io,
+  d: Dims,
+  dy: tf.Tensor,
+  value: tf.Tensor,
+  [gates, inner]: tf.Tensor[],
+  w: GruWeightsT,
+  resetAfter: boolean,
+  act: Act,
+  rec: Act,
+): { dxp: tf.Tensor; dInner: tf.Tensor } {
+  const { steps: T, batch: B, units: U } = d;
+  const n = B * U;
+  const W = 3 * U;
+  const dxp = io.zeros([T, B, W]);
+  const dInner = resetAfter ? io.zeros([T, B, W]) : dxp;
+  const step = io.zeros([B, resetAfter ? W : 2 * U]) as tf.Tensor2D;
+  const dah = io.zeros([B, U]) as tf.Tensor2D; // without resetAfter: into R_h^T
+  // The part of dh_{t-1} that skips the matmuls: dh_t·z (+ d(r·h)·r without resetAfter).
+  const carry = new Float32Array(n);
+  let mm: tf.Tensor | undefined;
+  for (let t = T - 1; t >= 0; t--) {
+    const MM = mm ? io.view(mm) : undefined;
+    const DY = io.view(dy);
+    const V = io.view(value);
+    const A = io.view(gates as tf.Tensor);
+    const I = io.view(inner as tf.Tensor);
+    const DX = io.view(dxp);
+    const DI = io.view(dInner);
+    const S = io.view(step);
+    const DA = io.view(dah);
+    for (let b = 0; b < B; b++) {
+      const xb = t * B * W + b * W;
+      for (let u = 0; u < U; u++) {
+        const k = b * U + u;
+        const dh =
+          (DY[(t + 1) * n + k] as number) + (MM ? (MM[k] as number) : 0) + (carry[k] as number);
+        const z = A[xb + u] as number;
+        const hh = A[xb + 2 * U + u] as number;
+        const hp = V[t * n + k] as number;
+        const dz = dh * (hp - hh) * rec.d(z);
+        const da = dh * (1 - z) * act.d(hh);
+        DX[xb + u] = dz;
+        DX[xb + 2 * U + u] = da;
+        carry[k] = dh * z;
+        if (resetAfter) {
+          const r = A[xb + U + u] as number;
+          const dr = da * (I[t * n + k] as number) * rec.d(r);
+          DX[xb + U + u] = dr;
+          DI[xb + u] = S[b * W + u] = dz;
+          DI[xb + U + u] = S[b * W + U + u] = dr;
+          DI[xb + 2 * U + u] = S[b * W + 2 * U + u] = da * r;
+        } else {
+          S[b * 2 * U + u] = dz;
+          DA[k] = da;
+        }
+      }
+    }
+    mm?.dispose();
+    mm = undefined;
+    if (!resetAfter) {
+      // d(r·h_{t-1}) = da·R_h^T, then dr and the carry through r.
+      const m2 = tf.matMul(dah, w.rhT as tf.Tensor2D);
+      const D = io.view(m2);
+      const A2 = io.view(gates as tf.Tensor);
+      const V2 = io.view(value);
+      const DX2 = io.view(dxp);
+      const S2 = io.view(step);
+      for (let b = 0; b < B; b++) {
+        const xb = t * B * W + b * W;
+        for (let u = 0; u < U; u++) {
+          const k = b * U + u;
+          const r = A2[xb + U + u] as number;
+          const drh = D[k] as number;
+          const dr = drh * (V2[t * n + k] as number) * rec.d(r);
+          DX2[xb + U + u] = dr;
+          S2[b * 2 * U + U + u] = dr;
+          carry[k] = (carry[k] as number) + drh * r;
+        }
+      }
+      m2.dispose();
+    }
+    if (t > 0) mm = tf.matMul(step, w.rT);
+  }
+  tf.dispose([step, dah]);
+  return { dxp, dInner };
+}

@@ -1,0 +1,110 @@
+// The per-step arithmetic of the fused recurrent layers (fused.ts), in plain loops over
+// float32 views: one step's gate math is a few thousand multiply-adds, which as tfjs ops was a
+// dozen kernels per step forward and twice that backward (4,500 kernels per LSTM training step).
+// The matmuls stay tfjs's (XNNPACK on wasm). Layouts are time-major: xp (T, B, G·U), gates
+// stacked as in Keras's kernels (lstm i, f, c, o; gru z, r, h).
+import { tf } from '../../tf.js';
+
+/** An activation and its derivative written in terms of its output y = f(x). */
+export interface Act {
+  f(x: number): number;
+  d(y: number): number;
+}
+
+/** The activations whose derivative follows from their output (tfjs's own gradient rules). */
+export const ACTS: Record<string, Act> = {
+  linear: { f: (x) => x, d: () => 1 },
+  relu: { f: (x) => Math.max(x, 0), d: (y) => (y > 0 ? 1 : 0) },
+  sigmoid: { f: (x) => 1 / (1 + Math.exp(-x)), d: (y) => y * (1 - y) },
+  tanh: { f: tanh, d: (y) => 1 - y * y },
+};
+
+/**
+ * tanh from one exp: V8's Math.tanh costs about three Math.exp. In double precision the
+ * cancellation in 1 - e for small |x| stays far below float32's rounding.
+ */
+function tanh(x: number): number {
+  const e = Math.exp(-2 * Math.abs(x));
+  const t = (1 - e) / (1 + e);
+  return x < 0 ? -t : t;
+}
+
+/** Access to tensor data for the current backend (see fused.ts). */
+export interface Io {
+  /** A view of a float32 tensor's data; on wasm, take it again after any op (heap growth). */
+  view(t: tf.Tensor): Float32Array;
+  /** A new float32 tensor of zeros (tf.zeros on wasm builds them in JS and copies them over). */
+  zeros(shape: number[]): tf.Tensor;
+}
+
+export interface Dims {
+  steps: number;
+  batch: number;
+  units: number;
+}
+
+/** What a forward pass returns: the layer's outputs and what its backward pass reads. */
+export interface Forward {
+  /** h_0..h_T (T+1, B, U) with h_0 = 0; lstm adds one more row, c_T. */
+  value: tf.Tensor3D;
+  saved: tf.Tensor[];
+}
+
+/**
+ * simpleRnn: h_t = act(xp_t + h_{t-1}·R). `value` doubles as the saved state: the derivative
+ * of the activation follows from h_t.
+ */
+export function simpleForward(io: Io, d: Dims, xp: tf.Tensor, r: tf.Tensor2D, act: Act): Forward {
+  const { steps: T, batch: B, units: U } = d;
+  const n = B * U;
+  const value = io.zeros([T + 1, B, U]) as tf.Tensor3D;
+  const h = io.zeros([B, U]) as tf.Tensor2D;
+  for (let t = 0; t < T; t++) {
+    const m = tf.matMul(h, r);
+    const M = io.view(m);
+    const X = io.view(xp);
+    const V = io.view(value);
+    const H = io.view(h);
+    for (let k = 0, x = t * n, o = (t + 1) * n; k < n; k++) {
+      const y = act.f((X[x + k] as number) + (M[k] as number));
+      V[o + k] = y;
+      H[k] = y;
+    }
+    m.dispose();
+  }
+  h.dispose();
+  return { value, saved: [] };
+}
+
+/** dxp_t = dh_t · act'(h_t), where dh_t = dy_t + dxp_{t+1}·R^T. Returns dxp (T, B, U). */
+export function simpleBackward(
+  io: Io,
+  d: Dims,
+  dy: tf.Tensor,
+  value: tf.Tensor,
+  rT: tf.Tensor2D,
+  act: Act,
+): tf.Tensor {
+  const { steps: T, batch: B, units: U } = d;
+  const n = B * U;
+  const dz = io.zeros([T, B, U]);
+  const step = io.zeros([B, U]) as tf.Tensor2D;
+  let mm: tf.Tensor | undefined;
+  for (let t = T - 1; t >= 0; t--) {
+    const DY = io.view(dy);
+    const V = io.view(value);
+    const DZ = io.view(dz);
+    const S = io.view(step);
+    const MM = mm ? io.view(mm) : undefined;
+    for (let k = 0, o = (t + 1) * n, x = t * n; k < n; k++) {
+      const dh = (DY[o + k] as number) + (MM ? (MM[k] as number) : 0);
+      const da = dh * act.d(V[o + k] as number);
+      DZ[x + k] = da;
+      S[k] = da;
+    }
+    mm?.dispose();
+    mm = t > 0 ? tf.matMul(step, rT) : undefined;
+  }
+  step.dispose();
+  return dz;
+}
