@@ -1,12 +1,16 @@
 import { tf } from '../tf.js';
+import { rowGather } from './gather-rows.js';
 import { sharedIdentity } from './identity.js';
 import { leadingReduction } from './reduce-leading.js';
+import { tallTranspose } from './transpose-last.js';
 
 /** Wrappers of wasm kernels that keep the original for the cases they do not speed up. */
 const WRAPPERS: readonly [string, (original: tf.KernelFunc) => tf.KernelFunc][] = [
   [tf.Sum, (original) => leadingReduction(original, false)],
   [tf.Mean, (original) => leadingReduction(original, true)],
   [tf.Identity, sharedIdentity],
+  [tf.Transpose, tallTranspose],
+  [tf.GatherV2, rowGather],
 ];
 
 const wrapped = new WeakSet<tf.KernelFunc>();
