@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENGINE_ORDER, type EngineName } from '../engine.js';
+import { resolveThreads } from '../train/parallel/threads.js';
 import { BENCH_MODELS } from './models.js';
 import { runTrainingBench } from './training.js';
 
@@ -15,6 +16,8 @@ async function main(): Promise<void> {
       'cpu-seconds': { type: 'string', default: '1' },
       // The cpu engine needs minutes per step of the larger models: by default it runs these.
       'cpu-models': { type: 'string', default: 'mlp,lenet5' },
+      // Thread counts measured back to back per model, e.g. 1,2 (default: 1 and every core).
+      threads: { type: 'string', default: [...new Set([1, resolveThreads('auto')])].join(',') },
       out: { type: 'string', default: join('bench-results', 'tfjs-training.json') },
     },
   });
@@ -28,8 +31,11 @@ async function main(): Promise<void> {
     seconds: Number(values.seconds),
     cpuSeconds: Number(values['cpu-seconds']),
     cpuModels: values['cpu-models'].split(','),
+    threads: values.threads.split(',').map((t) => resolveThreads(Number(t))),
     onResult: (r) =>
-      process.stderr.write(`${r.engine} ${r.model}: ${r.samplesPerSecond.toFixed(1)} samples/s\n`),
+      process.stderr.write(
+        `${r.engine} ${r.model} ${r.threads} thread(s): ${r.samplesPerSecond.toFixed(1)} samples/s\n`,
+      ),
   });
   const text = `${JSON.stringify(report, null, 2)}\n`;
   await mkdir(join(values.out, '..'), { recursive: true });

@@ -17,6 +17,8 @@ export interface TrainingBenchResult {
   steps: number;
   seconds: number;
   samplesPerSecond: number;
+  /** Threads that trained (data parallel; 1 on engines that use every core themselves). */
+  threads: number;
 }
 
 /** A random batch of the model's input and target shapes (speed does not depend on values). */
@@ -48,15 +50,18 @@ function randomBatch(m: BenchModel, batchSize: number, rng: Rng): Batch {
  * Trains `m` for at least `seconds` and `minSteps` steps after `minSteps - 1` warm-up steps
  * (the cpu engine takes seconds to minutes per step, so it gets one of each).
  */
-function measure(
+async function measure(
   engine: EngineName,
   m: BenchModel,
   seconds: number,
   minSteps: number,
-): TrainingBenchResult {
+  threads: number,
+): Promise<TrainingBenchResult> {
   const model = buildModel(m.spec, { seed: 1 });
   const training = trainingOf(model);
   const step = new SupervisedStep(model, training);
+  // Threads start (and load the engine) before the clock does.
+  const used = await step.useThreads(threads);
   const output = model.outputNames[0] as string;
   const rng = new Rng(1);
   const batch = randomBatch(m, training.batchSize, rng);
@@ -68,6 +73,7 @@ function measure(
   const started = performance.now();
   while (steps < minSteps || performance.now() - started < seconds * 1000) run(warmUp + steps++);
   const elapsed = (performance.now() - started) / 1000;
+  const threadsUsed = Math.min(used, step.threadsFor(training.batchSize));
   disposeBatch(batch);
   step.dispose();
   model.dispose();
@@ -79,6 +85,7 @@ function measure(
     steps,
     seconds: elapsed,
     samplesPerSecond: (steps * training.batchSize) / elapsed,
+    threads: threadsUsed,
   };
 }
 
@@ -93,6 +100,11 @@ export interface TrainingBenchOptions {
   cpuSeconds: number;
   /** The models the cpu engine runs; it skips the others. */
   cpuModels: string[];
+  /**
+   * Thread counts to measure, each model on each count back to back (the machine's load changes
+   * slowly, so neighbouring runs compare best). Default [1].
+   */
+  threads?: number[];
   /** Called after each measurement (progress). */
   onResult?: (r: TrainingBenchResult) => void;
 }
@@ -114,9 +126,11 @@ export async function runTrainingBench(o: TrainingBenchOptions) {
     const seconds = name === 'cpu' ? o.cpuSeconds : o.seconds;
     for (const m of models) {
       if (name === 'cpu' && !o.cpuModels.includes(m.name)) continue;
-      const r = measure(name, m, seconds, name === 'cpu' ? 1 : 3);
-      results.push(r);
-      o.onResult?.(r);
+      for (const threads of o.threads ?? [1]) {
+        const r = await measure(name, m, seconds, name === 'cpu' ? 1 : 3, threads);
+        results.push(r);
+        o.onResult?.(r);
+      }
     }
   }
   return {

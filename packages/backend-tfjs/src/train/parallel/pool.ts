@@ -1,7 +1,9 @@
-// The training threads: start, request, wait, stop. A step waits for its replies synchronously
-// (Atomics.wait on a shared slot per thread, then receiveMessageOnPort), so a training step stays
-// a plain synchronous call, as on one thread; starting waits asynchronously, which lets Node
-// report a thread that fails to load.
+// The training threads: start, request, wait, release. A step waits for its replies
+// synchronously (Atomics.wait on a shared Int32 per thread, then receiveMessageOnPort), so a
+// training step stays a plain synchronous call, as on one thread; starting waits asynchronously,
+// which lets Node report a thread that fails to load. Threads outlive a run: released ones wait,
+// idle and unreferenced (they never keep the process alive), for the next run on the same engine,
+// which then skips loading tfjs and the engine again (about a second per thread).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
@@ -10,8 +12,13 @@ import {
   receiveMessageOnPort,
   Worker,
 } from 'node:worker_threads';
-import type { StepRequest, ThreadInit, ThreadReply } from './protocol.js';
-import type { WireRecord } from './wire.js';
+import type {
+  ModelRequest,
+  StepRequest,
+  ThreadInit,
+  ThreadReply,
+  ThreadRequest,
+} from './protocol.js';
 import { buffersOf } from './wire.js';
 
 /** A training thread failed or stopped; the message says which and why. */
@@ -30,12 +37,19 @@ export class TrainingThreadError extends Error {
 const LIVENESS_MS = 200;
 
 interface Thread {
+  engine: string;
   worker: Worker;
   port: MessagePort;
+  signal: Int32Array;
   /** Set by the worker's 'error' / 'exit' events (delivered while the event loop runs). */
   failure?: string;
   exited: boolean;
+  /** Answered 'ready' once: tfjs and the engine are loaded. */
+  started: boolean;
 }
+
+/** Released threads by engine, ready for the next run. */
+const idle = new Map<string, Thread[]>();
 
 /**
  * The built worker entry. Beside this module in dist/; when this module runs from src/ as
@@ -51,48 +65,54 @@ function workerFile(): URL {
   );
 }
 
-export type ThreadOptions = Omit<ThreadInit, 'signal' | 'slot' | 'port'>;
+function spawn(engine: string): Thread {
+  const { port1, port2 } = new MessageChannel();
+  const signal = new Int32Array(new SharedArrayBuffer(4));
+  const init: ThreadInit = { engine, signal: signal.buffer as SharedArrayBuffer, port: port2 };
+  const worker = new Worker(workerFile(), { workerData: init, transferList: [port2] });
+  const thread: Thread = { engine, worker, port: port1, signal, exited: false, started: false };
+  worker.on('error', (e) => {
+    thread.failure = e.message;
+  });
+  worker.on('exit', () => {
+    thread.exited = true;
+  });
+  // Neither keeps the process alive: steps wait synchronously, and idle threads should not.
+  worker.unref();
+  port1.unref();
+  return thread;
+}
+
+/** Takes `count` threads of `engine`: idle ones first, new ones for the rest. */
+function acquire(engine: string, count: number): Thread[] {
+  const ready = (idle.get(engine) ?? []).filter((t) => !t.exited && !t.failure);
+  const taken = ready.splice(0, count);
+  idle.set(engine, ready);
+  while (taken.length < count) taken.push(spawn(engine));
+  return taken;
+}
+
+export type ModelOptions = Omit<ModelRequest, 'type'> & { engine: string };
 
 export class TrainingThreads {
   private broken: string | undefined;
+  private released = false;
 
-  private constructor(
-    private readonly threads: Thread[],
-    private readonly signal: Int32Array,
-  ) {}
+  private constructor(private readonly threads: Thread[]) {}
 
-  /** Starts `count` threads and waits until each has built its model (or one failed). */
-  static async start(count: number, options: ThreadOptions): Promise<TrainingThreads> {
-    const file = workerFile();
-    const signal = new Int32Array(new SharedArrayBuffer(4 * count));
-    const threads: Thread[] = [];
-    const pool = new TrainingThreads(threads, signal);
+  /** `count` threads with `options`' model built, once each has answered (or one failed). */
+  static async start(count: number, options: ModelOptions): Promise<TrainingThreads> {
+    const { engine, ...model } = options;
+    const pool = new TrainingThreads(acquire(engine, count));
     try {
-      for (let slot = 0; slot < count; slot++) {
-        const { port1, port2 } = new MessageChannel();
-        const init: ThreadInit = {
-          ...options,
-          signal: signal.buffer as SharedArrayBuffer,
-          slot,
-          port: port2,
-        };
-        const worker = new Worker(file, { workerData: init, transferList: [port2] });
-        const thread: Thread = { worker, port: port1, exited: false };
-        worker.on('error', (e) => {
-          thread.failure = e.message;
-        });
-        worker.on('exit', () => {
-          thread.exited = true;
-        });
-        // Neither keeps the process alive: steps wait synchronously, and dispose ends them.
-        worker.unref();
-        port1.unref();
-        threads.push(thread);
+      for (const [slot, t] of pool.threads.entries()) {
+        if (t.started) continue;
+        await pool.expectReady(slot, 'failed to start');
+        t.started = true;
       }
-      for (let slot = 0; slot < count; slot++) {
-        const reply = await pool.poll(slot);
-        if (reply.type !== 'ready') throw pool.unexpected(slot, reply);
-      }
+      for (const [slot, t] of pool.threads.entries()) post(t, { type: 'model', ...model });
+      for (const slot of pool.threads.keys())
+        await pool.expectReady(slot, 'could not build the model');
     } catch (e) {
       pool.dispose();
       throw e;
@@ -107,10 +127,7 @@ export class TrainingThreads {
   /** Sends thread `slot` a shard; its reply is read with `receive`. */
   request(slot: number, request: StepRequest): void {
     if (this.broken) throw new TrainingThreadError(this.broken);
-    const thread = this.threads[slot] as Thread;
-    Atomics.store(this.signal, slot, 0);
-    const transfer = [...buffersOf(request.x as WireRecord), ...buffersOf(request.y as WireRecord)];
-    thread.port.postMessage(request, transfer);
+    post(this.threads[slot] as Thread, request, [...buffersOf(request.x), ...buffersOf(request.y)]);
   }
 
   /** Blocks until thread `slot` replies; a failed or stopped thread throws. */
@@ -127,29 +144,43 @@ export class TrainingThreads {
         throw this.fail(
           `training thread ${slot + 1} stopped unexpectedly${thread.failure ? `: ${thread.failure}` : ''}`,
         );
-      Atomics.wait(this.signal, slot, 0, LIVENESS_MS);
+      Atomics.wait(thread.signal, 0, 0, LIVENESS_MS);
     }
   }
 
-  /** Stops every thread (they hold nothing the main thread needs). */
+  /**
+   * Ends this run's use of the threads: healthy ones free their model and go idle for the next
+   * run; after a failure (their state unknown) all of them stop.
+   */
   dispose(): void {
-    this.broken ??= 'the training threads were stopped';
+    if (this.released) return;
+    this.released = true;
     for (const t of this.threads) {
-      t.port.close();
-      void t.worker.terminate();
+      if (this.broken || !t.started || t.exited) {
+        t.port.close();
+        void t.worker.terminate();
+        continue;
+      }
+      post(t, { type: 'release' });
+      idle.set(t.engine, [...(idle.get(t.engine) ?? []), t]);
     }
+    this.broken ??= 'the training threads were released';
   }
 
-  /** Waits without blocking the event loop (start-up): a thread that dies is reported. */
-  private async poll(slot: number): Promise<ThreadReply> {
+  /** Waits without blocking the event loop (start-up), so a thread that dies is reported. */
+  private async expectReady(slot: number, what: string): Promise<void> {
     const thread = this.threads[slot] as Thread;
     for (;;) {
       const got = receiveMessageOnPort(thread.port);
-      if (got) return got.message as ThreadReply;
+      if (got) {
+        const reply = got.message as ThreadReply;
+        if (reply.type === 'ready') return;
+        if (reply.type === 'error')
+          throw this.fail(`training thread ${slot + 1} ${what}: ${reply.message}`, reply.stack);
+        throw this.unexpected(slot, reply);
+      }
       if (thread.exited || thread.failure)
-        throw this.fail(
-          `training thread ${slot + 1} failed to start: ${thread.failure ?? 'it exited'}`,
-        );
+        throw this.fail(`training thread ${slot + 1} ${what}: ${thread.failure ?? 'it exited'}`);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
@@ -165,4 +196,10 @@ export class TrainingThreads {
     this.broken = message;
     return new TrainingThreadError(message, threadStack);
   }
+}
+
+/** Clears the thread's signal (no reply pending now), then sends. */
+function post(thread: Thread, request: ThreadRequest, transfer: ArrayBuffer[] = []): void {
+  Atomics.store(thread.signal, 0, 0);
+  thread.port.postMessage(request, transfer);
 }

@@ -4,22 +4,26 @@ import type { Training } from '@netspec/spec';
 import type { WeightLayout } from './weights.js';
 import type { WireRecord } from './wire.js';
 
-/** What a training thread starts with (its workerData). */
+/** What a training thread starts with (its workerData): it loads the engine, then waits. */
 export interface ThreadInit {
   /** The engine the main thread trains on: the thread loads the same one. */
   engine: string;
+  /** One Int32 the thread sets to 1 (and notifies) after each reply. */
+  signal: SharedArrayBuffer;
+  port: MessagePort;
+}
+
+/** Build this model (replacing any earlier one); replies 'ready'. */
+export interface ModelRequest {
+  type: 'model';
   /** The model's spec and the training section (with the caller's overrides). */
   spec: unknown;
   training: Training;
   layout: WeightLayout;
   weights: SharedArrayBuffer;
-  /** One Int32 slot per thread: set to 1 (and notified) after each reply. */
-  signal: SharedArrayBuffer;
-  slot: number;
-  port: MessagePort;
 }
 
-/** Main to thread: compute one shard's gradient with the weights now in the shared buffer. */
+/** Compute one shard's gradient with the weights now in the shared buffer; replies 'result'. */
 export interface StepRequest {
   type: 'step';
   seed: number;
@@ -27,6 +31,13 @@ export interface StepRequest {
   y: WireRecord;
   size: number;
 }
+
+/** Training ended: free the model (the thread stays, idle, for the next run); no reply. */
+export interface ReleaseRequest {
+  type: 'release';
+}
+
+export type ThreadRequest = ModelRequest | StepRequest | ReleaseRequest;
 
 /** Thread to main. */
 export type ThreadReply =

@@ -1,27 +1,56 @@
 // What a training thread does: the same model on the same engine as the main thread, and on
 // each request the loss and gradient of one shard with the main thread's current weights.
-
-import type { EngineName } from '../../engine.js';
-import { useEngine } from '../../engine.js';
+import { type EngineName, useEngine } from '../../engine.js';
 import { buildModel } from '../../model/build.js';
+import type { NetspecModel } from '../../model/model.js';
 import { disposeBatch } from '../examples.js';
 import { SupervisedObjective } from '../supervised.js';
-import type { StepRequest, ThreadInit, ThreadReply } from './protocol.js';
+import type { ModelRequest, StepRequest, ThreadReply, ThreadRequest } from './protocol.js';
 import { shardGradients } from './shard.js';
 import { SharedWeights } from './weights.js';
 import { buffersOf, fromWireRecord, toWireRecord } from './wire.js';
 
-export type ThreadStep = (r: StepRequest) => { message: ThreadReply; transfer: ArrayBuffer[] };
+type Answer = { message: ThreadReply; transfer: ArrayBuffer[] } | undefined;
 
-export async function startThread(init: ThreadInit): Promise<ThreadStep> {
-  await useEngine(init.engine as EngineName);
-  // The initial values do not matter: every step reads the main thread's weights first.
-  const model = buildModel(init.spec, { seed: 0 });
-  const weights = new SharedWeights(init.layout, init.weights);
-  weights.check(model);
-  const objective = new SupervisedObjective(model, init.training);
-  const variables = model.trainableVariables();
-  return (request) => {
+interface Loaded {
+  model: NetspecModel;
+  weights: SharedWeights;
+  objective: SupervisedObjective;
+}
+
+export class TrainingThread {
+  private loaded: Loaded | undefined;
+
+  static async start(engine: string): Promise<TrainingThread> {
+    await useEngine(engine as EngineName);
+    return new TrainingThread();
+  }
+
+  handle(request: ThreadRequest): Answer {
+    switch (request.type) {
+      case 'model':
+        this.load(request);
+        return { message: { type: 'ready' }, transfer: [] };
+      case 'step':
+        return this.step(request);
+      case 'release':
+        this.release();
+        return undefined;
+    }
+  }
+
+  private load(request: ModelRequest): void {
+    this.release();
+    // The initial values do not matter: every step reads the main thread's weights first.
+    const model = buildModel(request.spec, { seed: 0 });
+    const weights = new SharedWeights(request.layout, request.weights);
+    weights.check(model);
+    this.loaded = { model, weights, objective: new SupervisedObjective(model, request.training) };
+  }
+
+  private step(request: StepRequest): Answer {
+    if (!this.loaded) throw new Error('a step arrived before any model');
+    const { model, weights, objective } = this.loaded;
     weights.read(model);
     const batch = {
       x: fromWireRecord(request.x),
@@ -29,19 +58,19 @@ export async function startThread(init: ThreadInit): Promise<ThreadStep> {
       size: request.size,
     };
     try {
-      const r = shardGradients(objective, variables, batch, request.seed);
+      const r = shardGradients(objective, model.trainableVariables(), batch, request.seed);
       const grads = r.grads.map((g) => (g.dataSync() as Float32Array).slice());
       const outputs = toWireRecord(r.outputs);
-      r.grads.forEach((g) => {
-        g.dispose();
-      });
-      Object.values(r.outputs).forEach((t) => {
-        t.dispose();
-      });
+      for (const t of [...r.grads, ...Object.values(r.outputs)]) t.dispose();
       const transfer = [...grads.map((g) => g.buffer as ArrayBuffer), ...buffersOf(outputs)];
       return { message: { type: 'result', loss: r.loss, grads, outputs }, transfer };
     } finally {
       disposeBatch(batch);
     }
-  };
+  }
+
+  private release(): void {
+    this.loaded?.model.dispose();
+    this.loaded = undefined;
+  }
 }

@@ -2,7 +2,7 @@
 // package, so that a failure to load or start it reaches the main thread as an error message
 // rather than a thread that silently died.
 import { workerData } from 'node:worker_threads';
-import type { StepRequest, ThreadInit, ThreadReply } from './protocol.js';
+import type { ThreadInit, ThreadReply, ThreadRequest } from './protocol.js';
 
 const init = workerData as ThreadInit;
 const signal = new Int32Array(init.signal);
@@ -10,8 +10,8 @@ const signal = new Int32Array(init.signal);
 /** Posts a reply, then wakes the main thread, which may be blocked waiting for it. */
 function reply(message: ThreadReply, transfer: ArrayBuffer[] = []): void {
   init.port.postMessage(message, transfer);
-  Atomics.store(signal, init.slot, 1);
-  Atomics.notify(signal, init.slot);
+  Atomics.store(signal, 0, 1);
+  Atomics.notify(signal, 0);
 }
 
 const failure = (e: unknown): ThreadReply => ({
@@ -26,12 +26,12 @@ process.on('uncaughtException', (e) => {
 });
 
 try {
-  const { startThread } = await import('./thread.js');
-  const step = await startThread(init);
-  init.port.on('message', (request: StepRequest) => {
+  const { TrainingThread } = await import('./thread.js');
+  const thread = await TrainingThread.start(init.engine);
+  init.port.on('message', (request: ThreadRequest) => {
     try {
-      const { message, transfer } = step(request);
-      reply(message, transfer);
+      const answer = thread.handle(request);
+      if (answer) reply(answer.message, answer.transfer);
     } catch (e) {
       reply(failure(e));
     }
