@@ -1,4 +1,5 @@
 import { tf } from '../tf.js';
+import { batchNormTraining } from './batch-norm-train.js';
 import type { ApplyContext, LayerImpl } from './kind.js';
 
 /** A spec axis (batch is 0, negatives count from the end) as an axis of a rank-`rank` tensor. */
@@ -75,16 +76,23 @@ const batchNorm: LayerImpl<'batchNorm'> = {
       const variance = tf.reshape(movingVariance, shape);
       return normalize(x, mean, variance, c.epsilon, gamma, beta);
     }
-    // Biased (population) variance, as Keras 3's ops.moments.
-    const { mean, variance } = moments(x, allBut(x.rank, [axis]));
     // Keras's rule: moving = moving · momentum + batch · (1 - momentum).
     const update = (moving: tf.Tensor, batch: tf.Tensor) =>
       tf.tidy(() =>
         tf.add(tf.mul(moving, c.momentum), tf.mul(tf.reshape(batch, [-1]), 1 - c.momentum)),
       );
-    ctx.assign('moving_mean', update(movingMean, mean));
-    ctx.assign('moving_variance', update(movingVariance, variance));
-    return normalize(x, mean, variance, c.epsilon, gamma, beta);
+    // Biased (population) variance, as Keras 3's ops.moments; the gradient in closed form.
+    return batchNormTraining(
+      x,
+      allBut(x.rank, [axis]),
+      c.epsilon,
+      gamma,
+      beta,
+      (mean, variance) => {
+        ctx.assign('moving_mean', update(movingMean, mean));
+        ctx.assign('moving_variance', update(movingVariance, variance));
+      },
+    );
   },
 };
 
