@@ -69,7 +69,9 @@ function spawn(engine: string): Thread {
   const { port1, port2 } = new MessageChannel();
   const signal = new Int32Array(new SharedArrayBuffer(4));
   const init: ThreadInit = { engine, signal: signal.buffer as SharedArrayBuffer, port: port2 };
-  const worker = new Worker(workerFile(), { workerData: init, transferList: [port2] });
+  // Threads inherit Node's flags, except those about the main script's own source text.
+  const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+  const worker = new Worker(workerFile(), { workerData: init, transferList: [port2], execArgv });
   const thread: Thread = { engine, worker, port: port1, signal, exited: false, started: false };
   worker.on('error', (e) => {
     thread.failure = e.message;
@@ -110,7 +112,7 @@ export class TrainingThreads {
         await pool.expectReady(slot, 'failed to start');
         t.started = true;
       }
-      for (const [slot, t] of pool.threads.entries()) post(t, { type: 'model', ...model });
+      for (const t of pool.threads) post(t, { type: 'model', ...model });
       for (const slot of pool.threads.keys())
         await pool.expectReady(slot, 'could not build the model');
     } catch (e) {
