@@ -3,7 +3,7 @@
 //   otherwise:   hh = act(xh + (r·h_{t-1})·R_h), z and r read h_{t-1}·R_zr
 //   h_t = z·h_{t-1} + (1 - z)·hh
 import { tf } from '../../tf.js';
-import type { Act, Dims, Forward, Io } from './fused-steps.js';
+import { ACTS, type Act, type Dims, type Forward, type Io } from './fused-steps.js';
 
 /** The recurrent kernel as the gru reads it: whole, or R_zr and R_h without resetAfter. */
 export interface GruWeights {
@@ -18,7 +18,9 @@ export interface GruWeights {
 
 /**
  * Saves the activated gates z, r, hh (T, B, 3U) and, per step, the vector the recurrent h part
- * multiplies: h_{t-1}·R_h + rb_h with resetAfter, else r·h_{t-1} (T, B, U).
+ * multiplies: h_{t-1}·R_h + rb_h with resetAfter, else r·h_{t-1} (T, B, U). With Keras's
+ * default activations the gates go through tfjs's sigmoid kernel (SIMD on wasm, several times
+ * faster than Math.exp per element in JS), the candidate as tanh(x) = 2·sigmoid(2x) - 1.
  */
 export function gruForward(
   io: Io,
@@ -31,69 +33,98 @@ export function gruForward(
   const { steps: T, batch: B, units: U } = d;
   const n = B * U;
   const W = 3 * U;
+  const viaSigmoid = act === ACTS.tanh && rec === ACTS.sigmoid;
+  const scale = viaSigmoid ? 2 : 1;
   const value = io.zeros([T + 1, B, U]) as tf.Tensor3D;
   const gates = io.zeros([T, B, W]);
   const inner = io.zeros([T, B, U]);
   const h = io.zeros([B, U]) as tf.Tensor2D;
+  const pre = io.zeros([B, 2 * U]); // z and r before their activation
+  const cand = io.zeros([B, U]); // the candidate before its activation (doubled via sigmoid)
   const rh = io.zeros([B, U]) as tf.Tensor2D; // r·h_{t-1}, without resetAfter
   const zero = new Float32Array(W);
+  const MW = w.resetAfter ? W : 2 * U;
   for (let t = 0; t < T; t++) {
     const m = tf.matMul(h, w.r);
-    let M = io.view(m);
-    let X = io.view(xp);
-    let V = io.view(value);
-    let A = io.view(gates);
-    let I = io.view(inner);
-    const RB = w.bias ? io.view(w.bias) : zero;
-    const MW = w.resetAfter ? W : 2 * U;
-    for (let b = 0; b < B; b++) {
-      const xb = t * B * W + b * W;
-      const mb = b * MW;
-      for (let u = 0; u < U; u++) {
-        const k = b * U + u;
-        const z = rec.f((X[xb + u] as number) + (M[mb + u] as number) + (RB[u] as number));
-        const r = rec.f(
-          (X[xb + U + u] as number) + (M[mb + U + u] as number) + (RB[U + u] as number),
-        );
-        A[xb + u] = z;
-        A[xb + U + u] = r;
-        const hp = V[t * n + k] as number;
-        if (w.resetAfter) {
-          const rhv = (M[mb + 2 * U + u] as number) + (RB[2 * U + u] as number);
-          I[t * n + k] = rhv;
-          const hh = act.f((X[xb + 2 * U + u] as number) + r * rhv);
-          A[xb + 2 * U + u] = hh;
-          V[(t + 1) * n + k] = z * hp + (1 - z) * hh;
-        } else {
-          I[t * n + k] = r * hp;
-        }
+    {
+      const M = io.view(m);
+      const X = io.view(xp);
+      const P = io.view(pre);
+      const I = io.view(inner);
+      const RB = w.bias ? io.view(w.bias) : zero;
+      for (let b = 0; b < B; b++) {
+        const xb = t * B * W + b * W;
+        const mb = b * MW;
+        for (let j = 0; j < 2 * U; j++)
+          P[b * 2 * U + j] = (X[xb + j] as number) + (M[mb + j] as number) + (RB[j] as number);
+        if (w.resetAfter)
+          for (let u = 0; u < U; u++)
+            I[t * n + b * U + u] = (M[mb + 2 * U + u] as number) + (RB[2 * U + u] as number);
       }
     }
     m.dispose();
-    if (!w.resetAfter) {
-      // The candidate needs (r·h_{t-1})·R_h: a second product per step.
-      io.view(rh).set(io.view(inner).subarray(t * n, (t + 1) * n));
-      const m2 = tf.matMul(rh, w.rh as tf.Tensor2D);
-      M = io.view(m2);
-      X = io.view(xp);
-      V = io.view(value);
-      A = io.view(gates);
-      I = io.view(inner);
+    const zr = viaSigmoid ? tf.sigmoid(pre) : pre;
+    {
+      const ZR = io.view(zr);
+      if (!viaSigmoid) for (let j = 0; j < ZR.length; j++) ZR[j] = rec.f(ZR[j] as number);
+      const X = io.view(xp);
+      const V = io.view(value);
+      const A = io.view(gates);
+      const I = io.view(inner);
+      const Q = io.view(cand);
+      const RH = io.view(rh);
       for (let b = 0; b < B; b++) {
         const xb = t * B * W + b * W;
         for (let u = 0; u < U; u++) {
           const k = b * U + u;
-          const z = A[xb + u] as number;
-          const hh = act.f((X[xb + 2 * U + u] as number) + (M[k] as number));
-          A[xb + 2 * U + u] = hh;
-          V[(t + 1) * n + k] = z * (V[t * n + k] as number) + (1 - z) * hh;
+          const r = ZR[b * 2 * U + U + u] as number;
+          A[xb + u] = ZR[b * 2 * U + u] as number;
+          A[xb + U + u] = r;
+          if (w.resetAfter) {
+            Q[k] = scale * ((X[xb + 2 * U + u] as number) + r * (I[t * n + k] as number));
+          } else {
+            const v = r * (V[t * n + k] as number);
+            I[t * n + k] = v;
+            RH[k] = v;
+          }
         }
       }
+    }
+    if (zr !== pre) zr.dispose();
+    if (!w.resetAfter) {
+      // The candidate needs (r·h_{t-1})·R_h: a second product per step.
+      const m2 = tf.matMul(rh, w.rh as tf.Tensor2D);
+      const M = io.view(m2);
+      const X = io.view(xp);
+      const Q = io.view(cand);
+      for (let b = 0; b < B; b++)
+        for (let u = 0; u < U; u++)
+          Q[b * U + u] =
+            scale * ((X[t * B * W + b * W + 2 * U + u] as number) + (M[b * U + u] as number));
       m2.dispose();
     }
-    io.view(h).set(io.view(value).subarray((t + 1) * n, (t + 2) * n));
+    const c = viaSigmoid ? tf.sigmoid(cand) : cand;
+    {
+      const CV = io.view(c);
+      const V = io.view(value);
+      const A = io.view(gates);
+      const H = io.view(h);
+      for (let b = 0; b < B; b++) {
+        const xb = t * B * W + b * W;
+        for (let u = 0; u < U; u++) {
+          const k = b * U + u;
+          const hh = viaSigmoid ? 2 * (CV[k] as number) - 1 : act.f(CV[k] as number);
+          const z = A[xb + u] as number;
+          A[xb + 2 * U + u] = hh;
+          const y = z * (V[t * n + k] as number) + (1 - z) * hh;
+          V[(t + 1) * n + k] = y;
+          H[k] = y;
+        }
+      }
+    }
+    if (c !== cand) c.dispose();
   }
-  tf.dispose([h, rh]);
+  tf.dispose([h, rh, pre, cand]);
   return { value, saved: [gates, inner] };
 }
 

@@ -75,20 +75,42 @@ interface Plan {
   rec: Act;
 }
 
-/** The recurrence over time-major xp (T, B, G·U) from zero states: value rows h_0..h_T (+ c_T). */
+/** The biases of the fused op: kept out of xp so that their gradients are column sums here. */
+interface Biases {
+  /** Added to xp (G·U). */
+  input?: tf.Tensor | undefined;
+  /** gru with resetAfter: the recurrent bias row (3U). */
+  recurrent?: tf.Tensor | undefined;
+}
+
+/** Sums over the rows of t (rows of `width`) in one pass: (width). */
+function columnSums(io: Io, t: tf.Tensor, width: number): tf.Tensor {
+  const out = io.zeros([width]);
+  const acc = new Float64Array(width);
+  const v = io.view(t);
+  for (let at = 0; at < v.length; at += width)
+    for (let j = 0; j < width; j++) acc[j] = (acc[j] as number) + (v[at + j] as number);
+  io.view(out).set(acc);
+  return out;
+}
+
+/**
+ * The recurrence over time-major xp (T, B, G·U) + biases.input from zero states: value rows
+ * h_0..h_T (+ c_T).
+ */
 function fusedRecurrence(
   p: Plan,
   d: Dims,
   xp: tf.Tensor3D,
   r: tf.Tensor2D,
-  bias?: tf.Tensor,
+  biases: Biases,
 ): tf.Tensor3D {
   const { steps: T, batch: B, units: U } = d;
-  const forward = (io: Io, x: tf.Tensor, k: tf.Tensor2D, b?: tf.Tensor): Forward => {
+  const forward = (io: Io, x: tf.Tensor, k: tf.Tensor2D, rb?: tf.Tensor): Forward => {
     if (p.type === 'simpleRnn') return simpleForward(io, d, x, k, p.act);
     if (p.type === 'lstm') return lstmForward(io, d, x, k, p.act, p.rec);
     const w: GruWeights = p.resetAfter
-      ? { resetAfter: true, r: k, ...(b ? { bias: b } : {}) }
+      ? { resetAfter: true, r: k, ...(rb ? { bias: rb } : {}) }
       : {
           resetAfter: false,
           r: tf.slice(k, [0, 0], [U, 2 * U]),
@@ -96,50 +118,50 @@ function fusedRecurrence(
         };
     return gruForward(io, d, x, w, p.act, p.rec);
   };
+  const inputs = [xp, r, biases.input, biases.recurrent].filter((t) => t !== undefined);
   const op = tf.customGrad((...args: unknown[]) => {
     const [x, k] = args as [tf.Tensor3D, tf.Tensor2D];
-    const b = args.length === 4 ? (args[2] as tf.Tensor) : undefined;
-    const save = args[args.length - 1] as tf.GradSaveFunc;
+    let at = 2;
+    const ib = biases.input ? (args[at++] as tf.Tensor) : undefined;
+    const rb = biases.recurrent ? (args[at++] as tf.Tensor) : undefined;
+    const save = args[at] as tf.GradSaveFunc;
     const io = currentIo() as Io;
-    const fw = forward(io, x, k, b);
+    const fw = forward(io, ib ? tf.add(x, ib) : x, k, rb);
     save([fw.value, k, ...fw.saved]);
     return {
       value: fw.value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [value, kernel, ...rest] = saved as [tf.Tensor, tf.Tensor2D, ...tf.Tensor[]];
-        const grads = backward(currentIo() as Io, dy, value, kernel, rest);
-        return b ? grads : grads.slice(0, 2);
+        const g = backward(currentIo() as Io, dy, value, kernel, rest);
+        const width = xp.shape[2];
+        return [
+          g.dxp,
+          g.dR,
+          ...(ib ? [columnSums(currentIo() as Io, g.dxp, width)] : []),
+          ...(rb ? [columnSums(currentIo() as Io, g.dInner, width)] : []),
+        ];
       },
     };
   });
-  /** [dxp, dR, d(recurrent bias)]: dR and the bias gradient as sums over all steps at once. */
+  /** dxp, dR and the rows of dR's right operand, dR a sum over all steps at once. */
   const backward = (io: Io, dy: tf.Tensor, value: tf.Tensor, k: tf.Tensor2D, rest: tf.Tensor[]) => {
     const rows = T * B;
     // h_{t-1} for every step, stacked: value's first T rows.
     const hPrev = tf.reshape(tf.slice(value, [0, 0, 0], [T, B, U]), [rows, U]);
     const flat = (t: tf.Tensor) => tf.reshape(t, [rows, -1]) as tf.Tensor2D;
-    if (p.type === 'simpleRnn') {
-      const dz = simpleBackward(io, d, dy, value, tf.transpose(k), p.act);
-      return [dz, tf.matMul(hPrev, flat(dz), true, false)];
-    }
-    if (p.type === 'lstm') {
-      const dz = lstmBackward(io, d, dy, rest, tf.transpose(k), p.act, p.rec);
-      return [dz, tf.matMul(hPrev, flat(dz), true, false)];
-    }
+    const plain = (dz: tf.Tensor) => ({
+      dxp: dz,
+      dInner: dz,
+      dR: tf.matMul(hPrev, flat(dz), true, false),
+    });
+    if (p.type === 'simpleRnn')
+      return plain(simpleBackward(io, d, dy, value, tf.transpose(k), p.act));
+    if (p.type === 'lstm')
+      return plain(lstmBackward(io, d, dy, rest, tf.transpose(k), p.act, p.rec));
     if (p.resetAfter) {
-      const { dxp, dInner } = gruBackward(
-        io,
-        d,
-        dy,
-        value,
-        rest,
-        { rT: tf.transpose(k) },
-        true,
-        p.act,
-        p.rec,
-      );
-      const dR = tf.matMul(hPrev, flat(dInner), true, false);
-      return [dxp, dR, tf.reshape(tf.sum(flat(dInner), 0), [3 * U])];
+      const rT = tf.transpose(k);
+      const { dxp, dInner } = gruBackward(io, d, dy, value, rest, { rT }, true, p.act, p.rec);
+      return { dxp, dInner, dR: tf.matMul(hPrev, flat(dInner), true, false) };
     }
     const wT = {
       rT: tf.transpose(tf.slice(k, [0, 0], [U, 2 * U])) as tf.Tensor2D,
@@ -151,9 +173,9 @@ function fusedRecurrence(
     // The candidate's columns pair r·h_{t-1} (saved per step) instead of h_{t-1}.
     const rh = flat(rest[1] as tf.Tensor);
     const dRh = tf.matMul(rh, tf.slice(dx2, [0, 2 * U], [rows, U]), true, false);
-    return [dxp, tf.concat([dRzr, dRh], 1)];
+    return { dxp, dInner: dxp, dR: tf.concat([dRzr, dRh], 1) };
   };
-  return (bias ? op(xp, r, bias) : op(xp, r)) as tf.Tensor3D;
+  return op(...(inputs as tf.Tensor[])) as tf.Tensor3D;
 }
 
 /** The recurrent layer's inputs as runRnn has them (goBackwards already applied). */
@@ -191,8 +213,11 @@ export function runFused(c: RnnConfig & { type: string }, gates: number, i: Fuse
   const masked = i.inMask ? tf.mul(i.seq, tf.expandDims(i.inMask, 1)) : i.seq;
   // Time-major, so that each step's rows are contiguous: xp (T, B, G·U).
   const xT = tf.transpose(masked, [1, 0, 2]) as tf.Tensor3D;
-  const xp = projectInputs(xT, i.kernel, [], gates, i.inputBias);
-  const value = fusedRecurrence(plan, d, xp, i.recurrentKernel, i.recurrentBias);
+  const xp = projectInputs(xT, i.kernel, [], gates);
+  const value = fusedRecurrence(plan, d, xp, i.recurrentKernel, {
+    input: i.inputBias,
+    recurrent: i.recurrentBias,
+  });
   const row = (t: number) =>
     tf.reshape(tf.slice(value, [t, 0, 0], [1, batch, c.units]), [batch, c.units]);
   const last = row(steps);
