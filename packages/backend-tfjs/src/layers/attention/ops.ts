@@ -2,6 +2,9 @@ import { Rng } from '../../random.js';
 import { tf } from '../../tf.js';
 import type { ApplyContext } from '../kind.js';
 
+// Layer normalization over the last axis, with its fused gradient (layer-norm.ts).
+export { layerNorm } from './layer-norm.js';
+
 /** Keras's stand-in for -inf at masked scores in float32 (`_large_negative_number`). */
 export const MASKED_SCORE = -1e9;
 
@@ -31,15 +34,6 @@ export function dropout(x: tf.Tensor, rate: number, ctx: ApplyContext): tf.Tenso
   const keep = new Float32Array(x.size);
   for (let i = 0; i < keep.length; i++) keep[i] = rng.next() < rate ? 0 : scale;
   return tf.mul(x, tf.tensor(keep, x.shape, 'float32'));
-}
-
-/** Keras LayerNormalization over the last axis: (x - mean) / sqrt(var + eps) * gamma + beta. */
-export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {
-  const centered = tf.sub(x, tf.mean(x, -1, true));
-  // square(x - mean), not squaredDifference: tfjs's gradient of that op ignores broadcasting.
-  const variance = tf.mean(tf.square(centered), -1, true);
-  const normed = tf.mul(centered, tf.rsqrt(tf.add(variance, eps)));
-  return tf.add(tf.mul(normed, gamma), beta);
 }
 
 /**
