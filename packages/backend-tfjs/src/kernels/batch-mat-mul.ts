@@ -97,6 +97,8 @@ function batchedProduct(
     info.shape = outShape;
     return info;
   };
+  // Plain 2-D: the original's XNNPACK path as is (no reshapes: each kernel call costs ~20 us).
+  if (a.rank === 2 && b.rank === 2) return original(a, b);
   if (product(bOuter) === 1) {
     // b is shared by every entry: one product of all rows, (N·M, K) x (K, P).
     const rows = keep(tf.reshape(a, [1, product(aOuter) * m, k]));
