@@ -120,6 +120,37 @@ describe('Conv2DBackpropInput on wasm', () => {
     for (const [i, c] of cs.entries()) await expectCpuMatch(c, i);
   });
 
+  // Every stride residue of dx: taps fewer than, equal to and more than the stride, paddings
+  // larger than the stride, rounding up (dy rows reaching past the input).
+  it('matches the cpu kernel on strided filters of every size against the stride', async () => {
+    const grid: Case[] = [];
+    for (const k of [1, 2, 3, 4, 5])
+      for (const s of [2, 3])
+        for (const pad of [
+          'same',
+          'valid',
+          1,
+          3,
+          [
+            [0, 0],
+            [0, 2],
+            [3, 1],
+            [0, 0],
+          ],
+        ] as Pad[])
+          grid.push({
+            x: [2, 7 + s, 9 - s, 3],
+            filter: [k, 6 - k, 3, 2],
+            strides: [s, 5 - s],
+            dilations: [1, 1],
+            pad,
+            ...(typeof pad === 'number' ? { round: 'ceil' as const } : {}),
+          });
+    const legal = grid.filter((c) => outputShape(c).every((n) => n > 0));
+    expect(legal.length).toBeGreaterThan(40);
+    for (const [i, c] of legal.entries()) await expectCpuMatch(c, i);
+  });
+
   it('matches the cpu kernel on ResNet and LeNet shapes', async () => {
     const shapes: Case[] = [
       {

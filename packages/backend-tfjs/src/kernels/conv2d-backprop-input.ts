@@ -1,5 +1,6 @@
 import { tf } from '../tf.js';
 import { composedKernel, type Pair, padOrCrop, pair, upsample } from './compose.js';
+import { phaseInputGrad } from './conv2d-input-phases.js';
 
 type Shape4 = [number, number, number, number];
 type Pad = tf.Conv2DBackpropInputAttrs['pad'];
@@ -18,7 +19,8 @@ export interface Conv2DInputGradAttrs extends tf.Conv2DBackpropInputAttrs {
  * columns), framed so that the output is H x W, convolved at stride 1 and dilation d with the
  * spatially flipped filter with its channel axes swapped, [KH, KW, CO, CI].
  * A 1x1 filter has no taps to overlap: the product is taken at dy's resolution first and then
- * spread, so the zeros of the upsampling cost nothing.
+ * spread, so the zeros of the upsampling cost nothing. Other strided filters go by stride phases
+ * (conv2d-input-phases.ts), which skip those zeros too.
  */
 export function conv2dInputGrad(
   dy: tf.Tensor4D,
@@ -42,6 +44,8 @@ export function conv2dInputGrad(
   const [sh, sw] = pair(strides);
   const [dh, dw] = pair(dilations);
   const { top, left } = info.padInfo;
+  if ((sh > 1 || sw > 1) && dh === 1 && dw === 1 && (kh > 1 || kw > 1))
+    return phaseInputGrad(dy, filter, inputShape, [sh, sw], info.padInfo);
   const swapped =
     kh === 1 && kw === 1
       ? tf.transpose(filter, [0, 1, 3, 2])
