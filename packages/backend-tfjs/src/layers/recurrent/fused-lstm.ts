@@ -168,28 +168,27 @@ export function lstmBackward(
     const S = io.view(step);
     const MM = mm ? io.view(mm) : undefined;
     for (let b = 0; b < B; b++) {
-      const mb = b * W;
-      const xb = t * B * W + mb;
+      const xb = t * B * W + b * W;
+      const kb = b * U;
+      const now = t * n + kb; // c_{t-1}, act(c_t)
+      const next = now + n; // dh_t, c_t
       for (let u = 0; u < U; u++) {
-        const k = b * U + u;
-        const dh = (DY[(t + 1) * n + k] as number) + (MM ? (MM[k] as number) : 0);
+        const dh = (DY[next + u] as number) + (MM ? (MM[kb + u] as number) : 0);
         const i = A[xb + u] as number;
         const f = A[xb + U + u] as number;
         const g = A[xb + 2 * U + u] as number;
         const o = A[xb + 3 * U + u] as number;
-        const tc = TC[t * n + k] as number;
-        const dO = dh * tc * rec.d(o);
-        const dcv = (dc[k] as number) + dh * o * act.d(tc);
-        const dI = dcv * g * rec.d(i);
-        const dF = dcv * (C[t * n + k] as number) * rec.d(f);
-        const dG = dcv * i * act.d(g);
-        dc[k] = dcv * f;
-        DZ[xb + u] = S[mb + u] = dI;
-        DZ[xb + U + u] = S[mb + U + u] = dF;
-        DZ[xb + 2 * U + u] = S[mb + 2 * U + u] = dG;
-        DZ[xb + 3 * U + u] = S[mb + 3 * U + u] = dO;
+        const tc = TC[now + u] as number;
+        const dcv = (dc[kb + u] as number) + dh * o * act.d(tc);
+        dc[kb + u] = dcv * f;
+        DZ[xb + u] = dcv * g * rec.d(i);
+        DZ[xb + U + u] = dcv * (C[now + u] as number) * rec.d(f);
+        DZ[xb + 2 * U + u] = dcv * i * act.d(g);
+        DZ[xb + 3 * U + u] = dh * tc * rec.d(o);
       }
     }
+    // The step's rows of dZ, for the product with R^T: one native copy.
+    S.set(DZ.subarray(t * B * W, (t + 1) * B * W));
     mm?.dispose();
     mm = t > 0 ? tf.matMul(step, rT) : undefined;
   }

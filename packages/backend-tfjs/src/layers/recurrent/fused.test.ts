@@ -22,6 +22,8 @@ const TOLERANCE = 1e-5;
 
 interface Result {
   kernels: number;
+  /** Tensors alive after a forward pass, then after a training pass, that were not before. */
+  left: number[];
   values: { name: string; shape: number[]; values: number[] }[];
 }
 
@@ -36,7 +38,9 @@ async function evaluate(c: Case, fused: boolean): Promise<Result> {
     randomizeWeights(m, 5);
     const x = tf.variable(tf.tensor3d(randomValues(c.x[0] * c.x[1] * c.x[2], 6), c.x));
     const forward = () => run(m, [x], c.training ?? false);
+    const before = tf.memory().numTensors;
     const profile = await tf.profile(() => tf.dispose(forward()));
+    const left = [tf.memory().numTensors - before];
     const names = [...m.weights.keys()];
     const vars = [...m.weights.values()].map((w) => w.variable);
     const outputs: tf.Tensor[] = [];
@@ -57,9 +61,11 @@ async function evaluate(c: Case, fused: boolean): Promise<Result> {
       ...outputs.map((o, k) => read(`output ${k}`, o)),
       ...[...names, 'x'].map((n, k) => read(`d ${n}`, grads[(vars[k] ?? x).name] as tf.Tensor)),
     ];
-    tf.dispose([...outputs, ...Object.values(grads), x]);
+    tf.dispose([...outputs, ...Object.values(grads)]);
+    left.push(tf.memory().numTensors - before);
+    x.dispose();
     m.dispose();
-    return { kernels: profile.kernels.length, values };
+    return { kernels: profile.kernels.length, values, left };
   } finally {
     useFusedRecurrence(was);
   }
@@ -75,6 +81,8 @@ async function expectSame(c: Case, fusedApplies = true): Promise<void> {
     const ref = steps.values[k] as Result['values'][number];
     expect(relativeError(v, ref), `${label} ${v.name}`).toBeLessThanOrEqual(TOLERANCE);
   });
+  // Nothing more outlives a pass (the model's forward keeps one tensor either way).
+  expect(fused.left, `${label} tensors left`).toEqual(steps.left);
   // The fused path runs the whole sequence as one op: never more kernels (see below).
   if (fusedApplies) expect(fused.kernels, label).toBeLessThanOrEqual(steps.kernels);
   else expect(fused.kernels, label).toBe(steps.kernels);
