@@ -196,7 +196,9 @@ async function loadWasm(): Promise<Loaded> {
   const notes = [
     `tfjs-backend-wasm ${wasm.version_wasm}`,
     `SIMD ${simd ? 'on' : 'off'}`,
-    threaded ? 'multithreaded' : 'single-threaded (tfjs runs wasm without threads in Node)',
+    // Under Node tfjs loads wasm without threads; netspec trains on several engine instances
+    // instead (data parallel, train's `threads`).
+    threaded ? 'multithreaded' : 'one core per instance (tfjs runs wasm without threads in Node)',
   ];
   return {
     info: {

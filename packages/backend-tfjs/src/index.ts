@@ -51,7 +51,13 @@ export {
 } from './train/checkpoint.js';
 export { evaluate } from './train/evaluate.js';
 export type { Batch, Examples } from './train/examples.js';
-export { type TrainOptions, type TrainResult, train, trainingOf } from './train/fit.js';
+export {
+  type TrainOptions,
+  type TrainResult,
+  train,
+  trainingOf,
+  trainingThreads,
+} from './train/fit.js';
 export { judgeSamples, type Verdict } from './train/judge.js';
 export type {
   BatchEvent,
@@ -64,5 +70,13 @@ export type {
 export { lossFunction, lossName } from './train/losses.js';
 export { createMetric, type StreamingMetric } from './train/metrics.js';
 export { createOptimizer, type NetspecOptimizer } from './train/optimizers.js';
+export { engineThreads } from './train/parallel/data-parallel.js';
+export { TrainingThreadError } from './train/parallel/pool.js';
+export {
+  DEFAULT_MAX_THREADS,
+  MIN_SHARD,
+  resolveThreads,
+  ThreadsError,
+} from './train/parallel/threads.js';
 export { learningRateAt, ReduceOnPlateau } from './train/schedules.js';
-export { SupervisedStep, Updater } from './train/supervised.js';
+export { SupervisedObjective, SupervisedStep, Updater } from './train/supervised.js';

@@ -10,6 +10,20 @@ export function nonNegativeInteger(value: string): number {
   return n;
 }
 
+/**
+ * A thread count: a whole number from 1 to 256, or "auto" (the machine's cores). backend-tfjs
+ * checks the same bounds; they are repeated here so a bad flag fails before tfjs loads.
+ */
+export function threadCount(value: string): number | 'auto' {
+  if (value.trim() === 'auto') return 'auto';
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1 || n > 256)
+    throw new InvalidArgumentError(
+      `expected a whole number from 1 to 256 or "auto", got "${value}"`,
+    );
+  return n;
+}
+
 /** A number in [0, 1) (validation split). */
 export function fractionBelowOne(value: string): number {
   const n = Number(value);

@@ -7,6 +7,7 @@ const INPUT_ERRORS = new Set([
   'WeightsError',
   'SpecError',
   'EngineError',
+  'ThreadsError',
   'ExportError',
   'OnnxFileError',
   'SessionError',

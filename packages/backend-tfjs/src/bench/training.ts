@@ -46,47 +46,79 @@ function randomBatch(m: BenchModel, batchSize: number, rng: Rng): Batch {
   return { x, y: { out: y }, size: batchSize };
 }
 
+/** One configuration under measurement: its own model, step and threads. */
+interface Contender {
+  threads: number;
+  step: SupervisedStep;
+  batch: Batch;
+  done: number;
+  steps: number;
+  seconds: number;
+}
+
+/** A model with its step on `threads` threads (started before any clock runs), warmed up. */
+async function contender(m: BenchModel, threads: number, warmUp: number): Promise<Contender> {
+  const model = buildModel(m.spec, { seed: 1 });
+  const training = trainingOf(model);
+  const step = new SupervisedStep(model, training);
+  await step.useThreads(threads);
+  const batch = randomBatch(m, training.batchSize, new Rng(1));
+  batch.y = { [model.outputNames[0] as string]: batch.y.out as tf.Tensor };
+  const c = { threads, step, batch, done: 0, steps: 0, seconds: 0 };
+  for (let i = 0; i < warmUp; i++) c.step.train(c.batch, { step: c.done, seed: c.done++ });
+  return c;
+}
+
 /**
- * Trains `m` for at least `seconds` and `minSteps` steps after `minSteps - 1` warm-up steps
- * (the cpu engine takes seconds to minutes per step, so it gets one of each).
+ * Trains `m` on each thread count for at least `seconds` and `minSteps` steps after
+ * `minSteps - 1` warm-up steps (the cpu engine takes seconds to minutes per step, so it gets one
+ * of each). The counts take turns in windows of about a second, so a change in the machine's
+ * load (other processes) falls on all of them alike, and their ratio stays meaningful.
  */
 async function measure(
   engine: EngineName,
   m: BenchModel,
   seconds: number,
   minSteps: number,
-  threads: number,
-): Promise<TrainingBenchResult> {
-  const model = buildModel(m.spec, { seed: 1 });
-  const training = trainingOf(model);
-  const step = new SupervisedStep(model, training);
-  // Threads start (and load the engine) before the clock does.
-  const used = await step.useThreads(threads);
-  const output = model.outputNames[0] as string;
-  const rng = new Rng(1);
-  const batch = randomBatch(m, training.batchSize, rng);
-  batch.y = { [output]: batch.y.out as tf.Tensor };
-  const run = (i: number) => step.train(batch, { step: i, seed: i });
+  threadCounts: number[],
+): Promise<TrainingBenchResult[]> {
   const warmUp = Math.max(1, minSteps - 1);
-  for (let i = 0; i < warmUp; i++) run(i);
-  let steps = 0;
-  const started = performance.now();
-  while (steps < minSteps || performance.now() - started < seconds * 1000) run(warmUp + steps++);
-  const elapsed = (performance.now() - started) / 1000;
-  const threadsUsed = Math.min(used, step.threadsFor(training.batchSize));
-  disposeBatch(batch);
-  step.dispose();
-  model.dispose();
-  return {
-    engine,
-    model: m.name,
-    batchSize: training.batchSize,
-    params: model.resolved.totalParams,
-    steps,
-    seconds: elapsed,
-    samplesPerSecond: (steps * training.batchSize) / elapsed,
-    threads: threadsUsed,
-  };
+  const contenders: Contender[] = [];
+  try {
+    for (const t of threadCounts) contenders.push(await contender(m, t, warmUp));
+    const rounds = Math.max(1, Math.round(seconds));
+    for (let round = 0; round < rounds; round++)
+      for (const c of contenders) {
+        const started = performance.now();
+        const until = started + (seconds * 1000) / rounds;
+        const last = round === rounds - 1;
+        do {
+          c.step.train(c.batch, { step: c.done, seed: c.done++ });
+          c.steps++;
+        } while (performance.now() < until || (last && c.steps < minSteps));
+        c.seconds += (performance.now() - started) / 1000;
+      }
+    return contenders.map((c) => {
+      const { model } = c.step;
+      const batchSize = c.batch.size;
+      return {
+        engine,
+        model: m.name,
+        batchSize,
+        params: model.resolved.totalParams,
+        steps: c.steps,
+        seconds: c.seconds,
+        samplesPerSecond: (c.steps * batchSize) / c.seconds,
+        threads: c.step.threadsFor(batchSize),
+      };
+    });
+  } finally {
+    for (const c of contenders) {
+      disposeBatch(c.batch);
+      c.step.dispose();
+      c.step.model.dispose();
+    }
+  }
 }
 
 export interface TrainingBenchOptions {
@@ -100,10 +132,7 @@ export interface TrainingBenchOptions {
   cpuSeconds: number;
   /** The models the cpu engine runs; it skips the others. */
   cpuModels: string[];
-  /**
-   * Thread counts to measure, each model on each count back to back (the machine's load changes
-   * slowly, so neighbouring runs compare best). Default [1].
-   */
+  /** Thread counts to measure, taking turns on each model (see `measure`). Default [1]. */
   threads?: number[];
   /** Called after each measurement (progress). */
   onResult?: (r: TrainingBenchResult) => void;
@@ -126,8 +155,7 @@ export async function runTrainingBench(o: TrainingBenchOptions) {
     const seconds = name === 'cpu' ? o.cpuSeconds : o.seconds;
     for (const m of models) {
       if (name === 'cpu' && !o.cpuModels.includes(m.name)) continue;
-      for (const threads of o.threads ?? [1]) {
-        const r = await measure(name, m, seconds, name === 'cpu' ? 1 : 3, threads);
+      for (const r of await measure(name, m, seconds, name === 'cpu' ? 1 : 3, o.threads ?? [1])) {
         results.push(r);
         o.onResult?.(r);
       }

@@ -19,8 +19,7 @@ import {
   runLoop,
   type TrainingStep,
 } from './loop.js';
-import { dataParallelEngine } from './parallel/data-parallel.js';
-import { resolveThreads } from './parallel/threads.js';
+import { engineThreads } from './parallel/data-parallel.js';
 import { ReduceOnPlateau } from './schedules.js';
 import { SupervisedStep } from './supervised.js';
 
@@ -69,16 +68,11 @@ export function trainingThreads(
   model: NetspecModel,
   requested?: number | 'auto',
 ): { threads: number; reason?: string } {
-  const threads = resolveThreads(requested);
-  if (threads === 1) return { threads };
+  const plan = engineThreads(requested);
   const recipe = trainingOf(model).recipe?.type ?? 'fit';
-  if (!THREADED_RECIPES.includes(recipe))
+  if (plan.threads > 1 && !THREADED_RECIPES.includes(recipe))
     return { threads: 1, reason: `the ${recipe} recipe trains on one thread` };
-  if (!dataParallelEngine()) {
-    const name = engine()?.name ?? tf.getBackend();
-    return { threads: 1, reason: `${name} runs its kernels on every core itself` };
-  }
-  return { threads };
+  return plan;
 }
 
 /** The training section of the spec; a spec without one cannot be trained. */

@@ -82,6 +82,12 @@ async function probeOnnx(): Promise<EngineLine[]> {
   return lines;
 }
 
+/** `2 (data parallel; NETSPEC_THREADS or --threads sets it)`, or 1 and why. */
+export function trainingThreadsText({ threads, reason }: { threads: number; reason?: string }) {
+  if (reason) return `1 (${reason})`;
+  return `${threads} (data parallel on wasm and cpu; NETSPEC_THREADS or train --threads sets it)`;
+}
+
 export function doctorCommand(program: Command) {
   program
     .command('doctor')
@@ -90,14 +96,15 @@ export function doctorCommand(program: Command) {
     )
     .option(
       '--json',
-      'print {node, threads, packages, engines, requested, default, onnx:[{name, available, reason}]} as JSON',
+      'print {node, threads, trainingThreads, packages, engines, requested, default, onnx:[{name, available, reason}]} as JSON',
     )
     .addHelpText(
       'after',
       `
 Each onnxruntime provider is checked by running a one-layer model on it, so "available" means
-it ran. Exit 1 when the tfjs engine asked for (NETSPEC_ENGINE) cannot load, or no onnxruntime
-provider runs.
+it ran. "training threads" is how many threads netspec train uses here (NETSPEC_THREADS, else
+every core, at most 8). Exit 1 when the tfjs engine asked for (NETSPEC_ENGINE) cannot load,
+NETSPEC_THREADS is not a thread count, or no onnxruntime provider runs.
 
 Examples:
   $ netspec doctor
@@ -105,7 +112,7 @@ Examples:
     )
     .action(async (opts: { json?: boolean }) => {
       // Loaded here only: tfjs takes a moment to load, and the other commands do not need it.
-      const { probeEngines, useEngine } = await import('@netspec/backend-tfjs');
+      const { engineThreads, probeEngines, useEngine } = await import('@netspec/backend-tfjs');
       const engines = await probeEngines();
       // What a command would use: NETSPEC_ENGINE when set, else the first available.
       const requested = process.env.NETSPEC_ENGINE || 'auto';
@@ -125,10 +132,19 @@ Examples:
         'onnxruntime-web': packageVersion('@netspec/backend-onnx', 'onnxruntime-web'),
       };
       const threads = availableParallelism();
+      // How many threads `netspec train` would use here (NETSPEC_THREADS, else every core).
+      let training: { threads: number; reason?: string } | undefined;
+      try {
+        training = engineThreads();
+      } catch (e) {
+        problem = [problem, (e as Error).message].filter(Boolean).join('; ');
+        process.exitCode = 1;
+      }
       if (opts.json) {
         const report = {
           node: process.version,
           threads,
+          trainingThreads: training?.threads ?? null,
           packages,
           engines,
           requested,
@@ -141,6 +157,7 @@ Examples:
       }
       const lines = [
         `node ${process.version}, ${threads} threads`,
+        ...(training ? [`training threads: ${trainingThreadsText(training)}`] : []),
         `packages: ${Object.entries(packages)
           .map(([n, v]) => `${n} ${v ?? 'not installed'}`)
           .join(', ')}`,

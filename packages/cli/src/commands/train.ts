@@ -4,7 +4,7 @@ import type { ResolvedModel } from '@netspec/spec';
 import { type Command, Option } from 'commander';
 import { curveSvg } from '../curve-svg.js';
 import { loadDataFlag } from '../data-flag.js';
-import { fractionBelowOne, nonNegativeInteger } from '../flags.js';
+import { fractionBelowOne, nonNegativeInteger, threadCount } from '../flags.js';
 import { asUserError, userErrors } from '../library-errors.js';
 import { loadSpecFile } from '../load-spec.js';
 import { positiveInteger } from '../options.js';
@@ -30,6 +30,7 @@ interface TrainFlags {
   limit?: number;
   json?: boolean;
   resume?: string;
+  threads?: number | 'auto';
 }
 
 interface RunData {
@@ -55,6 +56,11 @@ export function trainCommand(program: Command) {
     .addOption(
       new Option('--engine <name>', 'TensorFlow.js engine').choices(TRAIN_ENGINES).default('auto'),
     )
+    .option(
+      '--threads <n>',
+      'threads that train (data parallel on wasm and cpu): a count or auto (default: NETSPEC_THREADS, else every core)',
+      threadCount,
+    )
     .option('--resume <run dir>', 'continue an interrupted run exactly where it stopped')
     .option('--json', 'print one JSON event per line on stdout')
     .addHelpText(
@@ -63,7 +69,11 @@ export function trainCommand(program: Command) {
 Examples:
   $ netspec train zoo:lenet5 --data mnist --limit 4000 --epochs 1 --out runs/lenet
   $ netspec train model.json --data data/ --out runs/m --json
-  $ netspec train --resume runs/lenet        (after Ctrl-C)`,
+  $ netspec train model.json --data data/ --out runs/m --threads 1
+  $ netspec train --resume runs/lenet        (after Ctrl-C)
+
+The same seed and thread count give bit-identical weights; resume with the thread count the run
+started with to continue it bit for bit.`,
     )
     .action((spec: string | undefined, flags: TrainFlags) => userErrors(() => train(spec, flags)));
 }
@@ -88,10 +98,20 @@ async function train(specPath: string | undefined, flags: TrainFlags): Promise<v
   } catch (e) {
     throw asUserError(e);
   }
+  // The flag was checked by its parser, NETSPEC_THREADS by planRun: this only adds the engine's
+  // and the recipe's say.
+  const threads = await userErrors(async () => tfjs.trainingThreads(model, flags.threads));
   report.message(
     `engine: ${engine.name} (${engine.notes.filter((n) => !n.includes('skipped')).join(', ')})`,
   );
-  report.start({ engine: engine.name, samples: data.size, runDir: plan.dir, resume: plan.resume });
+  report.message(threadsLine(threads));
+  report.start({
+    engine: engine.name,
+    threads: threads.threads,
+    samples: data.size,
+    runDir: plan.dir,
+    resume: plan.resume,
+  });
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once('SIGINT', onSigint);
@@ -104,6 +124,7 @@ async function train(specPath: string | undefined, flags: TrainFlags): Promise<v
     result = await tfjs.train(model, data, {
       runDir: plan.dir,
       resume: plan.resume,
+      threads: threads.threads,
       signal: abort.signal,
       onBatch: (e) => {
         dataWritten ??= writeRunData();
@@ -136,6 +157,14 @@ async function train(specPath: string | undefined, flags: TrainFlags): Promise<v
   report.end({ aborted: result.aborted, runDir: plan.dir, history: result.history });
 }
 
+/** `threads: 2 (data parallel)`, or 1 and why not more. */
+export function threadsLine({ threads, reason }: { threads: number; reason?: string }): string {
+  if (reason) return `threads: 1 (${reason})`;
+  return threads === 1
+    ? 'threads: 1'
+    : `threads: ${threads} (data parallel: each batch split across them)`;
+}
+
 const withoutEpoch = ({ epoch: _e, seconds: _s, ...logs }: Record<string, number>) => logs;
 
 interface Plan {
@@ -149,6 +178,14 @@ interface Plan {
 
 /** Checks every flag and file before anything loads or is written. */
 async function planRun(specPath: string | undefined, flags: TrainFlags): Promise<Plan> {
+  const fromEnv = process.env.NETSPEC_THREADS;
+  if (flags.threads === undefined && fromEnv) {
+    try {
+      threadCount(fromEnv);
+    } catch (e) {
+      throw new UserError(`NETSPEC_THREADS: ${(e as Error).message}`);
+    }
+  }
   if (flags.resume !== undefined) return planResume(specPath, flags, flags.resume);
   if (specPath === undefined)
     throw new UserError('expected a spec (file or zoo:<preset>), or --resume <run dir>');

@@ -17,7 +17,7 @@ import type { Batch } from '../examples.js';
 import type { SupervisedObjective } from '../supervised.js';
 import { TrainingThreads } from './pool.js';
 import { shardGradients, shardSeed } from './shard.js';
-import { DATA_PARALLEL_ENGINES, shardRanges } from './threads.js';
+import { DATA_PARALLEL_ENGINES, resolveThreads, shardRanges } from './threads.js';
 import { SharedWeights } from './weights.js';
 import { fromWireRecord, sliceRecord, toWireRecord } from './wire.js';
 
@@ -40,9 +40,15 @@ function engineName(): string {
   return engine()?.name ?? tf.getBackend();
 }
 
-/** Whether the engine in use trains on one core per instance (so threads help). */
-export function dataParallelEngine(): boolean {
-  return DATA_PARALLEL_ENGINES.includes(engineName());
+/**
+ * Threads that train on the engine in use with `requested` threads (else NETSPEC_THREADS, else
+ * the machine's cores): 1 on engines that run their kernels on every core themselves
+ * (tfjs-node), where threads would only compete. Throws a ThreadsError on a bad count.
+ */
+export function engineThreads(requested?: number | 'auto'): { threads: number; reason?: string } {
+  const threads = resolveThreads(requested);
+  if (threads === 1 || DATA_PARALLEL_ENGINES.includes(engineName())) return { threads };
+  return { threads: 1, reason: `${engineName()} runs its kernels on every core itself` };
 }
 
 export class DataParallel {
@@ -61,7 +67,7 @@ export class DataParallel {
    * runs its kernels on every core itself (tfjs-node): there threads would only compete.
    */
   static async start(objective: SupervisedObjective, threads: number) {
-    if (!dataParallelEngine()) return undefined;
+    if (!DATA_PARALLEL_ENGINES.includes(engineName())) return undefined;
     const weights = SharedWeights.of(objective.model);
     const pool = await TrainingThreads.start(threads - 1, {
       engine: engineName(),
