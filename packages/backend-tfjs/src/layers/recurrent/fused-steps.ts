@@ -59,17 +59,26 @@ export function simpleForward(io: Io, d: Dims, xp: tf.Tensor, r: tf.Tensor2D, ac
   const n = B * U;
   const value = io.zeros([T + 1, B, U]) as tf.Tensor3D;
   const h = io.zeros([B, U]) as tf.Tensor2D;
+  // tanh through tfjs's sigmoid kernel (SIMD on wasm): tanh(x) = 2·sigmoid(2x) - 1.
+  const viaSigmoid = act === ACTS.tanh;
   for (let t = 0; t < T; t++) {
     const m = tf.matMul(h, r);
     const M = io.view(m);
     const X = io.view(xp);
+    for (let k = 0, x = t * n; k < n; k++) {
+      const z = (X[x + k] as number) + (M[k] as number);
+      M[k] = viaSigmoid ? 2 * z : act.f(z);
+    }
+    const s = viaSigmoid ? tf.sigmoid(m) : m;
+    const S = io.view(s);
     const V = io.view(value);
     const H = io.view(h);
-    for (let k = 0, x = t * n, o = (t + 1) * n; k < n; k++) {
-      const y = act.f((X[x + k] as number) + (M[k] as number));
+    for (let k = 0, o = (t + 1) * n; k < n; k++) {
+      const y = viaSigmoid ? 2 * (S[k] as number) - 1 : (S[k] as number);
       V[o + k] = y;
       H[k] = y;
     }
+    if (s !== m) s.dispose();
     m.dispose();
   }
   h.dispose();
