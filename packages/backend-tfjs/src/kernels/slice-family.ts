@@ -118,6 +118,8 @@ const HEAP_SLICE_KERNELS: readonly [string, (original: tf.KernelFunc) => tf.Kern
 ];
 
 const wrapped = new WeakSet<tf.KernelFunc>();
+/** The wasm kernels registerHeapSlices wrapped, by name (for side-by-side benchmarks). */
+const originals = new Map<string, tf.KernelConfig>();
 
 /** Wraps wasm's slicing kernels (idempotent); returns the names wrapped by this call. */
 export function registerHeapSlices(): string[] {
@@ -127,10 +129,20 @@ export function registerHeapSlices(): string[] {
     if (!existing || wrapped.has(existing.kernelFunc)) continue;
     const kernelFunc = wrap(existing.kernelFunc);
     wrapped.add(kernelFunc);
+    originals.set(kernelName, existing);
     // Unregistered first: registering over a kernel logs a warning.
     tf.unregisterKernel(kernelName, 'wasm');
     tf.registerKernel({ ...existing, kernelFunc });
     added.push(kernelName);
   }
   return added;
+}
+
+/** Puts wasm's own slicing kernels back (benchmarks: before and after in one process). */
+export function unregisterHeapSlices(): void {
+  for (const [kernelName, original] of originals) {
+    tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel(original);
+  }
+  originals.clear();
 }
