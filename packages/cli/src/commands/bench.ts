@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
+import { threadCount } from '../flags.js';
 import { checkOutputFile, writeOutput } from '../output-path.js';
 import { UserError } from '../user-error.js';
 
@@ -16,6 +17,7 @@ interface BenchFlags {
   model?: string[];
   engine?: string[];
   seconds: number;
+  threads?: number[];
   out?: string;
   json?: boolean;
 }
@@ -32,6 +34,16 @@ const collect = (v: string, previous: string[] = []) => [
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean),
+];
+
+/** Comma-separated thread counts (each a whole number from 1 to 256). */
+const threadCounts = (v: string, previous: number[] = []) => [
+  ...previous,
+  ...v.split(',').map((t) => {
+    const n = threadCount(t);
+    if (n === 'auto') throw new InvalidArgumentError('expected thread counts, got "auto"');
+    return n;
+  }),
 ];
 
 /** The names asked for, each checked against `valid`; all of them when none was asked for. */
@@ -66,6 +78,11 @@ export function benchCommand(program: Command) {
     )
     .option('--engine <names>', 'engines, comma-separated or repeated (default: all)', collect)
     .option('--seconds <s>', 'seconds of timing per engine and model', positiveSeconds, 2)
+    .option(
+      '--threads <counts>',
+      'training suite: thread counts that take turns on each model, e.g. 1,2 (default: 1)',
+      threadCounts,
+    )
     .option('-o, --out <file>', 'also write the full report as JSON (atomically)')
     .option('--json', 'print the full report as JSON instead of a table')
     .addHelpText(
@@ -78,7 +95,8 @@ A run of every model on every engine takes minutes; pick one of each for a quick
 Examples:
   $ netspec bench --model mlp --engine ort-node --seconds 1
   $ netspec bench --model mlp,lenet5 -o bench-results/inference.json
-  $ netspec bench --suite training --model mlp --engine wasm --json`,
+  $ netspec bench --suite training --model mlp --engine wasm --json
+  $ netspec bench --suite training --model lenet5 --engine wasm --threads 1,2`,
     )
     .action(async (opts: BenchFlags) => {
       if (!SUITES.includes(opts.suite))
@@ -109,15 +127,19 @@ Examples:
           seconds: opts.seconds,
           cpuSeconds: opts.seconds,
           cpuModels,
+          ...(opts.threads ? { threads: opts.threads } : {}),
           onResult: (x) =>
-            progress(`${x.engine} ${x.model}: ${fmt(x.samplesPerSecond, 1)} samples/s`),
+            progress(
+              `${x.engine} ${x.model} ${x.threads} thread(s): ${fmt(x.samplesPerSecond, 1)} samples/s`,
+            ),
         });
         report = r;
         text = table(
-          ['engine', 'model', 'batch', 'params', 'steps', 'samples/s'],
+          ['engine', 'model', 'threads', 'batch', 'params', 'steps', 'samples/s'],
           r.results.map((x) => [
             x.engine,
             x.model,
+            String(x.threads),
             String(x.batchSize),
             fmt(x.params, 0),
             String(x.steps),
