@@ -87,6 +87,47 @@ describe('wasm BatchMatMul', () => {
     tf.dispose([a, b]);
   });
 
+  it.each([
+    [[7, 5], [5, 3], false, false, 'linear'],
+    [[5, 7], [3, 5], true, true, 'relu'],
+    [[3, 9, 4], [4, 5], false, false, 'linear'],
+    [[3, 4, 9], [5, 4], true, true, 'relu'],
+    [[1, 9, 4], [1, 4, 5], false, false, 'linear'],
+    [[2, 9, 4], [2, 4, 5], false, false, 'linear'],
+  ] as const)(
+    'fused %j x %j (transposes %s %s, bias, %s) equals cpu, values and gradients',
+    async (sa, sb, ta, tb, activation) => {
+      const [a, b] = [random([...sa]), random([...sb])];
+      const bias = random([tb ? (sb[sb.length - 2] as number) : (sb[sb.length - 1] as number)]);
+      const f = (x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) =>
+        tf.fused.matMul({ a: x, b: y, bias: z, transposeA: ta, transposeB: tb, activation });
+      const run = async (backend: string) => {
+        await tf.setBackend(backend);
+        return tf.tidy(() => {
+          const value = [...f(a, b, bias).dataSync()];
+          // tfjs-core's fused gradient does not reduce over a broadcast batch: values only then.
+          if (sa.length !== sb.length) return [value];
+          const grads = tf.grads((x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) =>
+            tf.sum(tf.square(f(x, y, z))),
+          )([a, b, bias]);
+          return [value, ...grads.map((g) => [...g.dataSync()])];
+        });
+      };
+      const cpu = await run('cpu');
+      const before = tf.memory().numTensors;
+      const wasm = await run('wasm');
+      expect(tf.memory().numTensors).toBe(before);
+      wasm.forEach((values, j) => {
+        expect(values.length).toBe(cpu[j]?.length);
+        values.forEach((v, i) => {
+          const e = cpu[j]?.[i] as number;
+          expect(Math.abs(v - e)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(e)));
+        });
+      });
+      tf.dispose([a, b, bias]);
+    },
+  );
+
   it('gives cpu gradients for attention-shaped products', async () => {
     const [q, k, v] = [random([2, 3, 10, 4]), random([2, 3, 10, 4]), random([2, 3, 10, 4])];
     const f = (x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) =>

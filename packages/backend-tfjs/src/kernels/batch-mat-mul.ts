@@ -2,7 +2,34 @@ import { tf } from '../tf.js';
 import { viewsMatMul } from './batch-mat-mul-views.js';
 import { asWasmBackend } from './matmul-wasm-heap.js';
 
-type MatMulAttrs = { transposeA: boolean; transposeB: boolean; activation?: string };
+type MatMulAttrs = {
+  transposeA: boolean;
+  transposeB: boolean;
+  activation?: string;
+  leakyreluAlpha?: number;
+};
+
+/** A fused kernel's activation as tf ops (names of tfjs's fused activations). */
+function activate(x: tf.Tensor, attrs: MatMulAttrs, prelu?: tf.Tensor): tf.Tensor {
+  switch (attrs.activation ?? 'linear') {
+    case 'linear':
+      return x;
+    case 'relu':
+      return tf.relu(x);
+    case 'relu6':
+      return tf.relu6(x);
+    case 'elu':
+      return tf.elu(x);
+    case 'sigmoid':
+      return tf.sigmoid(x);
+    case 'leakyrelu':
+      return tf.leakyRelu(x, attrs.leakyreluAlpha ?? 0.2);
+    case 'prelu':
+      return tf.prelu(x, prelu as tf.Tensor);
+    default:
+      throw new Error(`fused matMul: unknown activation ${attrs.activation}`);
+  }
+}
 
 /**
  * Rows per batch entry from which one XNNPACK product per entry beats tfjs-wasm's scalar batched
@@ -34,20 +61,23 @@ const swapLast = (t: tf.Tensor) => {
  *   batch entry over views of the heap (batch-mat-mul-views.ts), 5-7x faster than the scalar loop;
  * - batch broadcasting, which the original gets wrong (a (3, 5, 4) x (1, 4, 6) product reads
  *   past b for entries 1 and 2), is resolved before the original sees it.
- * _FusedMatMul with a bias or an activation keeps the original after the transposes.
+ * _FusedMatMul with a bias or an activation keeps the original after the transposes (a shared
+ * right operand stacked as above).
  */
 export function plainLayoutMatMul(original: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const attrs = args.attrs as unknown as MatMulAttrs;
     const inputs = args.inputs as { a: tf.Tensor; b: tf.Tensor; bias?: tf.Tensor };
     const { a, b } = inputs;
+    const prelu = (args.inputs as { preluActivationWeights?: tf.TensorInfo })
+      .preluActivationWeights;
     const fused =
       inputs.bias !== undefined ||
-      (args.inputs as { preluActivationWeights?: tf.TensorInfo }).preluActivationWeights !==
-        undefined ||
+      prelu !== undefined ||
       (attrs.activation !== undefined && attrs.activation !== 'linear');
-    const batched = a.shape.length > 2 || b.shape.length > 2;
-    if (!attrs.transposeA && !attrs.transposeB && (fused || !batched)) return original(args);
+    // One entry (2-D, or tfjs-core's fused op's (1, M, K)): the original's XNNPACK path as is.
+    const entries = Math.max(product(a.shape.slice(0, -2)), product(b.shape.slice(0, -2)));
+    if (!attrs.transposeA && !attrs.transposeB && entries <= 1) return original(args);
     const backend = args.backend as tf.KernelBackend;
     const held: tf.Tensor[] = [];
     const keep = <T extends tf.Tensor>(t: T) => {
@@ -62,17 +92,32 @@ export function plainLayoutMatMul(original: tf.KernelFunc): tf.KernelFunc {
       const pa = attrs.transposeA ? keep(swapLast(wrap(a))) : wrap(a);
       const pb = attrs.transposeB ? keep(swapLast(wrap(b))) : wrap(b);
       const plain = { ...args.attrs, transposeA: false, transposeB: false };
-      if (fused)
-        return original({ ...args, inputs: { ...args.inputs, a: pa, b: pb }, attrs: plain });
-      return batchedProduct(
-        pa,
-        pb,
-        backend,
-        keep,
-        (x, y) =>
-          // BatchMatMul has one output.
-          original({ ...args, inputs: { a: x, b: y }, attrs: plain }) as tf.TensorInfo,
-      );
+      const run = (x: tf.Tensor, y: tf.Tensor) =>
+        // Both kernels have one output.
+        original({
+          ...args,
+          inputs: { ...args.inputs, a: x, b: y },
+          attrs: plain,
+        }) as tf.TensorInfo;
+      if (!fused) return batchedProduct(pa, pb, backend, keep, run);
+      // wasm's fused kernel adds a rank-1 bias correctly only on its XNNPACK path (its scalar
+      // loop reads bias[min(i·P + j, P - 1)]): a shared b makes one stacked 2-D product with
+      // the bias fused; otherwise the product comes first and bias and activation follow.
+      const stackable = prelu === undefined && (inputs.bias?.shape.length ?? 1) === 1;
+      if (stackable && product(pb.shape.slice(0, -2)) === 1)
+        return batchedProduct(pa, pb, backend, keep, run);
+      const plainRun = (x: tf.Tensor, y: tf.Tensor) =>
+        original({
+          ...args,
+          inputs: { a: x, b: y },
+          attrs: { ...plain, activation: 'linear' },
+        }) as tf.TensorInfo;
+      const raw = batchedProduct(pa, pb, backend, keep, plainRun);
+      const z = keep(tf.engine().makeTensorFromTensorInfo(raw, backend));
+      const withBias = inputs.bias ? keep(tf.add(z, wrap(inputs.bias))) : z;
+      const y = activate(withBias, attrs, prelu && wrap(prelu));
+      // The output outlives the tensors held here.
+      return held.includes(y) ? y.clone() : y;
     } finally {
       tf.dispose(held);
     }
@@ -97,8 +142,8 @@ function batchedProduct(
     info.shape = outShape;
     return info;
   };
-  // Plain 2-D: the original's XNNPACK path as is (no reshapes: each kernel call costs ~20 us).
-  if (a.rank === 2 && b.rank === 2) return original(a, b);
+  // One entry: the original's XNNPACK path as is (no reshapes: each kernel call costs ~20 us).
+  if (product(aOuter) <= 1 && product(bOuter) <= 1) return reshaped(original(a, b));
   if (product(bOuter) === 1) {
     // b is shared by every entry: one product of all rows, (N·M, K) x (K, P).
     const rows = keep(tf.reshape(a, [1, product(aOuter) * m, k]));
