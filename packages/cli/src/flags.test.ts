@@ -6,6 +6,7 @@ import {
   metricThreshold,
   nameList,
   nonNegativeInteger,
+  threadCount,
 } from './flags.js';
 
 describe('flag parsers', () => {
@@ -15,6 +16,8 @@ describe('flag parsers', () => {
     expect(finiteNumber('-2.5')).toBe(-2.5);
     expect(metricThreshold('mae=0.2', { accuracy: 0.9 })).toEqual({ accuracy: 0.9, mae: 0.2 });
     expect(nameList(['a', 'b'])('b, a')).toEqual(['b', 'a']);
+    expect(threadCount('2')).toBe(2);
+    expect(threadCount('auto')).toBe('auto');
   });
 
   it.each([
@@ -26,6 +29,9 @@ describe('flag parsers', () => {
     [() => metricThreshold('accuracy>0.9'), /metric=value/],
     [() => nameList(['a', 'b'])('a,c'), /of a, b, got "c"/],
     [() => nameList(['a'])(','), /list of a/],
+    [() => threadCount('0'), /from 1 to 256 or "auto", got "0"/],
+    [() => threadCount('1000'), /got "1000"/],
+    [() => threadCount('two'), /got "two"/],
   ])('rejects bad values (%#)', (f, message) => {
     expect(f).toThrow(InvalidArgumentError);
     expect(f).toThrow(message);
