@@ -54,7 +54,7 @@ function runRnn(
     // One op with its own gradient where it applies (fused.ts says where not).
     const fused =
       recMasks.length === 0
-        ? runFused(c, cell.gates, {
+        ? runFused(c, {
             seq,
             kernel,
             recurrentKernel: ctx.weight('recurrent_kernel') as T2,

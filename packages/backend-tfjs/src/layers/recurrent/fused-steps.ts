@@ -117,3 +117,31 @@ export function simpleBackward(
   step.dispose();
   return dz;
 }
+
+/** Reads tensor data in place on the engines the fused loops support; else undefined. */
+export function currentIo(): Io | undefined {
+  const backend = tf.backend() as unknown as {
+    typedArrayFromHeap?(t: tf.TensorInfo): Float32Array;
+    makeOutput?(shape: number[], dtype: 'float32'): tf.TensorInfo;
+    data?: { get(id: tf.DataId): { values: Float32Array } };
+  };
+  const name = tf.getBackend();
+  const { typedArrayFromHeap: heap, makeOutput } = backend;
+  if (name === 'wasm' && heap && makeOutput) {
+    const view = (t: tf.TensorInfo) => heap.call(backend, t);
+    return {
+      view,
+      zeros: (shape) => {
+        const info = makeOutput.call(backend, shape, 'float32');
+        const t = tf.engine().makeTensorFromTensorInfo(info, backend as never);
+        view(t).fill(0);
+        return t;
+      },
+    };
+  }
+  if (name === 'cpu' && backend.data) {
+    const data = backend.data;
+    return { view: (t) => data.get(t.dataId).values, zeros: (shape) => tf.zeros(shape) };
+  }
+  return undefined;
+}

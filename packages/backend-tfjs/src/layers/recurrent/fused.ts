@@ -3,22 +3,13 @@
 // and replays twice as many backward: 4,500 kernels per LSTM training step, most of them tiny.
 // Here the gate math of a step is one plain loop (fused-steps.ts, fused-gru.ts) between two
 // tfjs matmuls, and the backward pass gets every recurrent-kernel gradient from ONE matmul over
-// all steps (stacked h_{t-1} against stacked dZ); the input kernel's and the input's come from
-// projectInputs' own gradient (one matmul each).
+// all steps (stacked h_{t-1} against stacked dZ), as it does the input kernel's and the input's
+// (fused-op.ts).
 import type { Activation } from '@netspec/spec';
 import { tf } from '../../tf.js';
-import { type GruWeights, gruBackward, gruForward } from './fused-gru.js';
-import { lstmBackward, lstmForward } from './fused-lstm.js';
-import {
-  ACTS,
-  type Act,
-  type Dims,
-  type Forward,
-  type Io,
-  simpleBackward,
-  simpleForward,
-} from './fused-steps.js';
-import { projectInputs, type RnnConfig } from './loop.js';
+import { fusedRecurrence, type Plan } from './fused-op.js';
+import { ACTS, type Act, currentIo, type Dims } from './fused-steps.js';
+import type { RnnConfig } from './loop.js';
 
 let enabled = true;
 
@@ -32,150 +23,11 @@ export function useFusedRecurrence(on: boolean): boolean {
   return was;
 }
 
-/** Reads tensor data in place on the engines the fused loops support; else undefined. */
-export function currentIo(): Io | undefined {
-  const backend = tf.backend() as unknown as {
-    typedArrayFromHeap?(t: tf.TensorInfo): Float32Array;
-    makeOutput?(shape: number[], dtype: 'float32'): tf.TensorInfo;
-    data?: { get(id: tf.DataId): { values: Float32Array } };
-  };
-  const name = tf.getBackend();
-  const { typedArrayFromHeap: heap, makeOutput } = backend;
-  if (name === 'wasm' && heap && makeOutput) {
-    const view = (t: tf.TensorInfo) => heap.call(backend, t);
-    return {
-      view,
-      zeros: (shape) => {
-        const info = makeOutput.call(backend, shape, 'float32');
-        const t = tf.engine().makeTensorFromTensorInfo(info, backend as never);
-        view(t).fill(0);
-        return t;
-      },
-    };
-  }
-  if (name === 'cpu' && backend.data) {
-    const data = backend.data;
-    return { view: (t) => data.get(t.dataId).values, zeros: (shape) => tf.zeros(shape) };
-  }
-  return undefined;
-}
-
 /** An activation the fused loops know (no parameters); else undefined. */
 function actOf(a: Activation | undefined): Act | undefined {
   if (a === undefined) return undefined;
   if (typeof a === 'string') return ACTS[a];
   return Object.keys(a).length === 1 ? ACTS[a.type] : undefined;
-}
-
-/** What the fused recurrence needs to know of the layer. */
-interface Plan {
-  type: 'simpleRnn' | 'lstm' | 'gru';
-  resetAfter: boolean;
-  act: Act;
-  rec: Act;
-}
-
-/** The biases of the fused op: kept out of xp so that their gradients are column sums here. */
-interface Biases {
-  /** Added to xp (G·U). */
-  input?: tf.Tensor | undefined;
-  /** gru with resetAfter: the recurrent bias row (3U). */
-  recurrent?: tf.Tensor | undefined;
-}
-
-/** Sums over the rows of t (rows of `width`) in one pass: (width). */
-function columnSums(io: Io, t: tf.Tensor, width: number): tf.Tensor {
-  const out = io.zeros([width]);
-  const acc = new Float64Array(width);
-  const v = io.view(t);
-  for (let at = 0; at < v.length; at += width)
-    for (let j = 0; j < width; j++) acc[j] = (acc[j] as number) + (v[at + j] as number);
-  io.view(out).set(acc);
-  return out;
-}
-
-/**
- * The recurrence over time-major xp (T, B, G·U) + biases.input from zero states: value rows
- * h_0..h_T (+ c_T).
- */
-function fusedRecurrence(
-  p: Plan,
-  d: Dims,
-  xp: tf.Tensor3D,
-  r: tf.Tensor2D,
-  biases: Biases,
-): tf.Tensor3D {
-  const { steps: T, batch: B, units: U } = d;
-  const forward = (io: Io, x: tf.Tensor, k: tf.Tensor2D, rb?: tf.Tensor): Forward => {
-    if (p.type === 'simpleRnn') return simpleForward(io, d, x, k, p.act);
-    if (p.type === 'lstm') return lstmForward(io, d, x, k, p.act, p.rec);
-    const w: GruWeights = p.resetAfter
-      ? { resetAfter: true, r: k, ...(rb ? { bias: rb } : {}) }
-      : {
-          resetAfter: false,
-          r: tf.slice(k, [0, 0], [U, 2 * U]),
-          rh: tf.slice(k, [0, 2 * U], [U, U]),
-        };
-    return gruForward(io, d, x, w, p.act, p.rec);
-  };
-  const inputs = [xp, r, biases.input, biases.recurrent].filter((t) => t !== undefined);
-  const op = tf.customGrad((...args: unknown[]) => {
-    const [x, k] = args as [tf.Tensor3D, tf.Tensor2D];
-    let at = 2;
-    const ib = biases.input ? (args[at++] as tf.Tensor) : undefined;
-    const rb = biases.recurrent ? (args[at++] as tf.Tensor) : undefined;
-    const save = args[at] as tf.GradSaveFunc;
-    const io = currentIo() as Io;
-    const fw = forward(io, ib ? tf.add(x, ib) : x, k, rb);
-    save([fw.value, k, ...fw.saved]);
-    return {
-      value: fw.value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [value, kernel, ...rest] = saved as [tf.Tensor, tf.Tensor2D, ...tf.Tensor[]];
-        const g = backward(currentIo() as Io, dy, value, kernel, rest);
-        const width = xp.shape[2];
-        return [
-          g.dxp,
-          g.dR,
-          ...(ib ? [columnSums(currentIo() as Io, g.dxp, width)] : []),
-          ...(rb ? [columnSums(currentIo() as Io, g.dInner, width)] : []),
-        ];
-      },
-    };
-  });
-  /** dxp, dR and the rows of dR's right operand, dR a sum over all steps at once. */
-  const backward = (io: Io, dy: tf.Tensor, value: tf.Tensor, k: tf.Tensor2D, rest: tf.Tensor[]) => {
-    const rows = T * B;
-    // h_{t-1} for every step, stacked: value's first T rows.
-    const hPrev = tf.reshape(tf.slice(value, [0, 0, 0], [T, B, U]), [rows, U]);
-    const flat = (t: tf.Tensor) => tf.reshape(t, [rows, -1]) as tf.Tensor2D;
-    const plain = (dz: tf.Tensor) => ({
-      dxp: dz,
-      dInner: dz,
-      dR: tf.matMul(hPrev, flat(dz), true, false),
-    });
-    if (p.type === 'simpleRnn')
-      return plain(simpleBackward(io, d, dy, value, tf.transpose(k), p.act));
-    if (p.type === 'lstm')
-      return plain(lstmBackward(io, d, dy, rest, tf.transpose(k), p.act, p.rec));
-    if (p.resetAfter) {
-      const rT = tf.transpose(k);
-      const { dxp, dInner } = gruBackward(io, d, dy, value, rest, { rT }, true, p.act, p.rec);
-      return { dxp, dInner, dR: tf.matMul(hPrev, flat(dInner), true, false) };
-    }
-    const wT = {
-      rT: tf.transpose(tf.slice(k, [0, 0], [U, 2 * U])) as tf.Tensor2D,
-      rhT: tf.transpose(tf.slice(k, [0, 2 * U], [U, U])) as tf.Tensor2D,
-    };
-    const { dxp } = gruBackward(io, d, dy, value, rest, wT, false, p.act, p.rec);
-    const dx2 = flat(dxp);
-    const dRzr = tf.matMul(hPrev, tf.slice(dx2, [0, 0], [rows, 2 * U]), true, false);
-    // The candidate's columns pair r·h_{t-1} (saved per step) instead of h_{t-1}.
-    const rh = flat(rest[1] as tf.Tensor);
-    const dRh = tf.matMul(rh, tf.slice(dx2, [0, 2 * U], [rows, U]), true, false);
-    return { dxp, dInner: dxp, dR: tf.concat([dRzr, dRh], 1) };
-  };
-  return op(...(inputs as tf.Tensor[])) as tf.Tensor3D;
 }
 
 /** The recurrent layer's inputs as runRnn has them (goBackwards already applied). */
@@ -196,7 +48,7 @@ export interface FusedInputs {
  * implementation 1), activations with parameters or outside ACTS, empty sequences, and engines
  * other than wasm and cpu (their data is not readable in place).
  */
-export function runFused(c: RnnConfig & { type: string }, gates: number, i: FusedInputs) {
+export function runFused(c: RnnConfig & { type: string }, i: FusedInputs) {
   const [batch, steps] = i.seq.shape;
   const io = currentIo();
   const cfg = c as RnnConfig & { recurrentActivation?: Activation; resetAfter?: boolean };
@@ -211,12 +63,13 @@ export function runFused(c: RnnConfig & { type: string }, gates: number, i: Fuse
   };
   const d: Dims = { steps, batch, units: c.units };
   const masked = i.inMask ? tf.mul(i.seq, tf.expandDims(i.inMask, 1)) : i.seq;
-  // Time-major, so that each step's rows are contiguous: xp (T, B, G·U).
+  // Time-major, so that each step's rows are contiguous: x (T, B, F).
   const xT = tf.transpose(masked, [1, 0, 2]) as tf.Tensor3D;
-  const xp = projectInputs(xT, i.kernel, [], gates);
-  const value = fusedRecurrence(plan, d, xp, i.recurrentKernel, {
-    input: i.inputBias,
-    recurrent: i.recurrentBias,
+  const value = fusedRecurrence(plan, d, xT, {
+    kernel: i.kernel,
+    recurrent: i.recurrentKernel,
+    inputBias: i.inputBias,
+    recurrentBias: i.recurrentBias,
   });
   const row = (t: number) =>
     tf.reshape(tf.slice(value, [t, 0, 0], [1, batch, c.units]), [batch, c.units]);
