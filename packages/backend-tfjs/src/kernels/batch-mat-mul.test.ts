@@ -128,6 +128,25 @@ describe('wasm BatchMatMul', () => {
     },
   );
 
+  it('takes a bias reshaped from another rank (wasm checks the rank its data was written with)', async () => {
+    const [a, b, bias2d] = [random([5, 4]), random([4, 6]), random([2, 3])];
+    const run = async (backend: string) => {
+      await tf.setBackend(backend);
+      return tf.tidy(() => [
+        ...tf.fused.matMul({ a, b, bias: tf.reshape(bias2d, [6]) }).dataSync(),
+      ]);
+    };
+    const cpu = await run('cpu');
+    await run('wasm'); // moves a, b and bias2d to wasm
+    const before = tf.engine().backend.numDataIds();
+    const wasm = await run('wasm');
+    expect(tf.engine().backend.numDataIds()).toBe(before);
+    wasm.forEach((v, i) => {
+      expect(Math.abs(v - (cpu[i] as number))).toBeLessThanOrEqual(1e-5);
+    });
+    tf.dispose([a, b, bias2d]);
+  });
+
   it('gives cpu gradients for attention-shaped products', async () => {
     const [q, k, v] = [random([2, 3, 10, 4]), random([2, 3, 10, 4]), random([2, 3, 10, 4])];
     const f = (x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) =>

@@ -75,6 +75,16 @@ export function plainLayoutMatMul(original: tf.KernelFunc): tf.KernelFunc {
       inputs.bias !== undefined ||
       prelu !== undefined ||
       (attrs.activation !== undefined && attrs.activation !== 'linear');
+    // wasm's fused kernel checks the bias rank of the data as first written, not of the input:
+    // a reshaped (heads, dim) bias fails. A rank-1 copy (a few hundred floats) gets past it.
+    const bias = inputs.bias && rank1Data(args.backend as tf.KernelBackend, inputs.bias);
+    if (bias && bias !== inputs.bias) {
+      try {
+        return plainLayoutMatMul(original)({ ...args, inputs: { ...args.inputs, bias } });
+      } finally {
+        (args.backend as tf.KernelBackend).disposeData(bias.dataId);
+      }
+    }
     // One entry (2-D, or tfjs-core's fused op's (1, M, K)): the original's XNNPACK path as is.
     const entries = Math.max(product(a.shape.slice(0, -2)), product(b.shape.slice(0, -2)));
     if (!attrs.transposeA && !attrs.transposeB && entries <= 1) return original(args);
@@ -122,6 +132,15 @@ export function plainLayoutMatMul(original: tf.KernelFunc): tf.KernelFunc {
       tf.dispose(held);
     }
   };
+}
+
+/** `t` itself, or on wasm when its data was written with another rank, a rank-1 copy of it. */
+function rank1Data(backend: tf.KernelBackend, t: tf.TensorInfo): tf.TensorInfo {
+  const wasm = asWasmBackend(backend);
+  if (!wasm || t.shape.length !== 1 || wasm.dataIdMap.get(t.dataId).shape.length === 1) return t;
+  const copy = wasm.makeOutput([...t.shape], t.dtype);
+  wasm.typedArrayFromHeap(copy).set(wasm.typedArrayFromHeap(t));
+  return copy;
 }
 
 /** a (...A, M, K) times b (...B, K, P), plain layout, on the fastest exact route. */

@@ -32,7 +32,7 @@ export interface WasmModule {
 export interface MatMulWasmBackend extends tf.KernelBackend {
   wasm: WasmModule;
   dataIdNextNumber: number;
-  dataIdMap: { get(dataId: object): { id: number; memoryOffset: number } };
+  dataIdMap: { get(dataId: object): { id: number; memoryOffset: number; shape: number[] } };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   /** A view of the tensor's bytes on the heap (no copy); detached when the heap grows. */
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
