@@ -120,20 +120,28 @@ export function fusedRecurrence(p: Plan, d: Dims, x: tf.Tensor3D, w: FusedWeight
         const dzT = tf.transpose(dz) as tf.Tensor2D; // (G·U, T·B)
         // h_{t-1} for every step, stacked: value's first T rows.
         const hPrev = flat(tf.slice(value, [0, 0, 0], [T, B, U]));
+        const xRows = flat(xSaved);
         let dR: tf.Tensor;
-        if (p.type === 'gru' && !p.resetAfter) {
+        let dW: tf.Tensor;
+        if (dInner === dxp) {
+          // Both from one pass over dZ^T: (dZ^T·[x, h_{t-1}])^T is [dkernel; drecurrent].
+          const both = weightGradient(dzT, tf.concat([xRows, hPrev], 1));
+          dW = tf.slice(both, [0, 0], [features, width]);
+          dR = tf.slice(both, [features, 0], [U, width]);
+        } else if (p.type === 'gru' && !p.resetAfter) {
+          dW = weightGradient(dzT, xRows);
           // The candidate's columns pair r·h_{t-1} (saved per step) instead of h_{t-1}.
           const zr = tf.matMul(tf.slice(dzT, [0, 0], [2 * U, rows]), hPrev);
           const h = tf.matMul(tf.slice(dzT, [2 * U, 0], [U, rows]), flat(rest[1] as tf.Tensor));
           dR = tf.transpose(tf.concat([zr, h], 0));
         } else {
-          const innerT = dInner === dxp ? dzT : (tf.transpose(flat(dInner)) as tf.Tensor2D);
-          dR = weightGradient(innerT, hPrev);
+          dW = weightGradient(dzT, xRows);
+          dR = weightGradient(tf.transpose(flat(dInner)) as tf.Tensor2D, hPrev);
         }
         const dX = tf.reshape(tf.matMul(dz, tf.transpose(kSaved)), [T, B, features]);
         return [
           dX,
-          weightGradient(dzT, flat(xSaved)),
+          dW,
           dR,
           ...(ib ? [columnSums(io2, dxp, width)] : []),
           ...(rb ? [columnSums(io2, dInner, width)] : []),
