@@ -123,17 +123,17 @@ export function fusedRecurrence(p: Plan, d: Dims, x: tf.Tensor3D, w: FusedWeight
         const xRows = flat(xSaved);
         let dR: tf.Tensor;
         let dW: tf.Tensor;
-        if (dInner === dxp) {
-          // Both from one pass over dZ^T: (dZ^T·[x, h_{t-1}])^T is [dkernel; drecurrent].
-          const both = weightGradient(dzT, tf.concat([xRows, hPrev], 1));
-          dW = tf.slice(both, [0, 0], [features, width]);
-          dR = tf.slice(both, [features, 0], [U, width]);
-        } else if (p.type === 'gru' && !p.resetAfter) {
+        if (p.type === 'gru' && !p.resetAfter) {
           dW = weightGradient(dzT, xRows);
           // The candidate's columns pair r·h_{t-1} (saved per step) instead of h_{t-1}.
           const zr = tf.matMul(tf.slice(dzT, [0, 0], [2 * U, rows]), hPrev);
           const h = tf.matMul(tf.slice(dzT, [2 * U, 0], [U, rows]), flat(rest[1] as tf.Tensor));
           dR = tf.transpose(tf.concat([zr, h], 0));
+        } else if (dInner === dxp) {
+          // Both from one pass over dZ^T: (dZ^T·[x, h_{t-1}])^T is [dkernel; drecurrent].
+          const both = weightGradient(dzT, tf.concat([xRows, hPrev], 1));
+          dW = tf.slice(both, [0, 0], [features, width]);
+          dR = tf.slice(both, [features, 0], [U, width]);
         } else {
           dW = weightGradient(dzT, xRows);
           dR = weightGradient(tf.transpose(flat(dInner)) as tf.Tensor2D, hPrev);
