@@ -106,29 +106,38 @@ export class DataParallel {
       y: fromWireRecord(sliceRecord(y, start0, end0)),
       size: end0 - start0,
     };
-    const parts: { loss: number; grads: tf.Tensor[]; size: number }[] = [];
+    const parts: Part[] = [];
     const shards: ShardOutputs[] = [];
     try {
       const mine = shardGradients(this.objective, this.variables, local, shardSeed(seed, 0));
-      parts.push({ loss: mine.loss, grads: mine.grads, size: local.size });
+      // Read here, so all shards combine as plain arrays (tfjs ops per weight cost more).
+      parts.push({
+        loss: mine.loss,
+        grads: mine.grads.map((g) => g.dataSync() as Float32Array),
+        size: local.size,
+      });
+      tf.dispose(mine.grads);
       shards.push({ y: local.y, outputs: mine.outputs });
       ranges.slice(1).forEach(([start, end], i) => {
         const r = this.threads.receive(i);
-        const grads = r.grads.map((g, v) => tf.tensor(g, (this.variables[v] as tf.Variable).shape));
-        parts.push({ loss: r.loss, grads, size: end - start });
+        parts.push({ loss: r.loss, grads: r.grads, size: end - start });
         shards.push({
           y: fromWireRecord(sliceRecord(y, start, end)),
           outputs: fromWireRecord(r.outputs),
         });
       });
-      return { ...combine(parts, batch.size), shards };
+      const { loss, grads } = combine(parts, batch.size);
+      return {
+        loss,
+        grads: grads.map((g, v) => tf.tensor(g, (this.variables[v] as tf.Variable).shape)),
+        shards,
+      };
     } catch (e) {
       for (const s of shards) tf.dispose([...Object.values(s.y), ...Object.values(s.outputs)]);
       if (shards.length === 0) tf.dispose(Object.values(local.y));
       throw e;
     } finally {
       tf.dispose(Object.values(local.x));
-      for (const p of parts) tf.dispose(p.grads);
     }
   }
 
@@ -137,20 +146,29 @@ export class DataParallel {
   }
 }
 
-/** Σ_k (n_k / n) · part_k, in shard order: the same float operations every run. */
-function combine(parts: { loss: number; grads: tf.Tensor[]; size: number }[], n: number) {
+interface Part {
+  loss: number;
+  /** One per variable. */
+  grads: Float32Array[];
+  size: number;
+}
+
+/**
+ * Σ_k (n_k / n) · part_k, in shard order: the same float operations every run. Each term is
+ * computed in double precision and the running sum rounded to float32 after each shard.
+ */
+function combine(parts: Part[], n: number): { loss: number; grads: Float32Array[] } {
   let loss = 0;
   for (const p of parts) loss += (p.size / n) * p.loss;
-  const count = parts[0]?.grads.length ?? 0;
-  const grads = Array.from({ length: count }, (_, v) =>
-    tf.tidy(() => {
-      let sum: tf.Tensor | undefined;
-      for (const p of parts) {
-        const term = tf.mul(p.grads[v] as tf.Tensor, p.size / n);
-        sum = sum ? tf.add(sum, term) : term;
-      }
-      return sum as tf.Tensor;
-    }),
-  );
+  const first = (parts[0] as Part).grads;
+  const grads = first.map((g0, v) => {
+    const sum = new Float32Array(g0.length);
+    for (const p of parts) {
+      const w = p.size / n;
+      const g = p.grads[v] as Float32Array;
+      for (let i = 0; i < sum.length; i++) sum[i] = (sum[i] as number) + w * (g[i] as number);
+    }
+    return sum;
+  });
   return { loss, grads };
 }

@@ -8,7 +8,7 @@ import { SupervisedObjective } from '../supervised.js';
 import type { ModelRequest, StepRequest, ThreadReply, ThreadRequest } from './protocol.js';
 import { shardGradients } from './shard.js';
 import { SharedWeights } from './weights.js';
-import { buffersOf, fromWireRecord, toWireRecord } from './wire.js';
+import { buffersOf, fromWireRecord, ownedValues, toWireRecord } from './wire.js';
 
 type Answer = { message: ThreadReply; transfer: ArrayBuffer[] } | undefined;
 
@@ -59,7 +59,7 @@ export class TrainingThread {
     };
     try {
       const r = shardGradients(objective, model.trainableVariables(), batch, request.seed);
-      const grads = r.grads.map((g) => (g.dataSync() as Float32Array).slice());
+      const grads = r.grads.map((g) => ownedValues(g) as Float32Array);
       const outputs = toWireRecord(r.outputs);
       for (const t of [...r.grads, ...Object.values(r.outputs)]) t.dispose();
       const transfer = [...grads.map((g) => g.buffer as ArrayBuffer), ...buffersOf(outputs)];

@@ -11,12 +11,20 @@ export interface WireTensor {
 
 export type WireRecord = Record<string, WireTensor>;
 
+/**
+ * `t`'s values in an array of its own. tfjs-backend-wasm's dataSync already returns a fresh copy
+ * of its heap (4.22: `HEAPU8.slice`); the cpu backend's returns the tensor's own storage.
+ */
+export function ownedValues(t: tf.Tensor): Float32Array | Int32Array {
+  const data = t.dataSync() as Float32Array | Int32Array;
+  return tf.getBackend() === 'wasm' ? data : data.slice();
+}
+
 /** A copy of `t`'s values. */
 export function toWire(t: tf.Tensor): WireTensor {
   if (t.dtype !== 'float32' && t.dtype !== 'int32')
     throw new Error(`training threads exchange float32 and int32 tensors, got ${t.dtype}`);
-  const data = (t.dataSync() as Float32Array | Int32Array).slice();
-  return { data, shape: [...t.shape], dtype: t.dtype };
+  return { data: ownedValues(t), shape: [...t.shape], dtype: t.dtype };
 }
 
 export function fromWire(w: WireTensor): tf.Tensor {
