@@ -71,6 +71,8 @@ async function evaluate(c: Case, fused: boolean): Promise<Result> {
   }
 }
 
+const read = (t: tf.Tensor) => ({ shape: t.shape, values: Array.from(t.dataSync()) });
+
 /** The fused and step-by-step results of `c` on the current backend agree. */
 async function expectSame(c: Case, fusedApplies = true): Promise<void> {
   const fused = await evaluate(c, true);
@@ -139,6 +141,39 @@ for (const engine of ['cpu', 'wasm'] as const) {
         expect(await perStep(true), type).toBeLessThanOrEqual(3);
         if (type !== 'simpleRnn') expect(await perStep(false), type).toBeGreaterThanOrEqual(8);
       }
+    });
+
+    it('differentiate one-step sequences (tfjs autodiff of unstack fails there), as x·W + b', async () => {
+      // From a zero state one lstm step is h = o·tanh(i·tanh(zc)) of z = x·kernel + bias; the
+      // recurrent kernel gets no gradient.
+      const m = layerModel({ type: 'lstm', units: 3 }, [{ shape: [1, 4] }]);
+      randomizeWeights(m, 8);
+      const weight = (n: string) => m.weights.get(`layer.${n}`)?.variable as tf.Variable;
+      const x = tf.tensor3d(randomValues(2 * 4, 9), [2, 1, 4]);
+      const probe = tf.tensor2d(randomValues(2 * 3, 10), [2, 3]);
+      const [kernel, bias] = [weight('kernel'), weight('bias')];
+      const vars = [kernel, weight('recurrent_kernel'), bias];
+      const loss = (f: () => tf.Tensor) => () => tf.sum(tf.mul(f(), probe)) as tf.Scalar;
+      const fused = tf.variableGrads(
+        loss(() => run(m, [x])[0] as tf.Tensor),
+        vars,
+      );
+      const dense = tf.variableGrads(
+        loss(() => {
+          const z = tf.add(tf.matMul(tf.reshape(x, [2, 4]), kernel), bias);
+          const [zi, , zc, zo] = tf.split(z, 4, 1) as tf.Tensor[];
+          const c = tf.mul(tf.sigmoid(zi as tf.Tensor), tf.tanh(zc as tf.Tensor));
+          return tf.mul(tf.sigmoid(zo as tf.Tensor), tf.tanh(c));
+        }),
+        vars,
+      );
+      expect(relativeError(read(fused.value), read(dense.value))).toBeLessThanOrEqual(TOLERANCE);
+      for (const v of vars) {
+        const got = read(fused.grads[v.name] as tf.Tensor);
+        const want = read(dense.grads[v.name] ?? tf.zerosLike(v));
+        expect(relativeError(got, want), v.name).toBeLessThanOrEqual(TOLERANCE);
+      }
+      m.dispose();
     });
 
     it('apply input dropout in training with the same masks', async () => {
