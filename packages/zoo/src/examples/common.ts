@@ -134,7 +134,7 @@ export async function trainExample(
 ) {
   const callbacks = progress(options.verbose, run.every);
   const started = performance.now();
-  const { history, aborted } = await train(model, data, {
+  const { history, aborted, threads } = await train(model, data, {
     epochs: run.epochs,
     signal: timeBudget(options.quick ? 120 : run.budgetSeconds),
     onEpoch: callbacks.onEpoch,
@@ -145,6 +145,7 @@ export async function trainExample(
   });
   return {
     trainingSeconds: secondsSince(started),
+    threads,
     samplesPerSecond: Math.round(callbacks.seen.samplesPerSecond),
     stoppedByTimeBudget: aborted,
     initialLoss: callbacks.seen.firstLoss,

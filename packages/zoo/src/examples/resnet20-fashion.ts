@@ -10,13 +10,12 @@ export const resnet20Fashion = (options: ExampleOptions) =>
       example: 'resnet20 on Fashion-MNIST',
       spec: resnet20({ inputShape: [28, 28, 1], classes: 10 }),
       data: 'fashion-mnist',
-      // The full split, three epochs: 93.0% test accuracy in 2 h 5 min on one core of this
-      // machine (batch 64 trains fastest on wasm, 25 samples/s). The cosine schedule decays over
-      // all three.
+      // The full split, three epochs (the cosine schedule decays over all three). Issue 15's bar:
+      // 90% in under 40 minutes on this 2-core machine, so the budget stops it there.
       epochs: 3,
       batchSize: 64,
       learningRate: 0.002,
-      budgetSeconds: 140 * 60,
+      budgetSeconds: 40 * 60,
     },
     options,
   );
