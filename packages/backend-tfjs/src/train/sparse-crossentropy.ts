@@ -10,9 +10,9 @@ import { tf } from '../tf.js';
 /** The labels as int32 (N), and the flat (N·C) index of each row's label entry: row·C + label. */
 function labelEntries(labels: tf.Tensor, classes: number): [tf.Tensor, tf.Tensor] {
   const n = labels.size;
-  const flat = tf.reshape(tf.cast(labels, 'int32'), [n]);
-  const rows = tf.mul(tf.range(0, n, 1, 'int32'), tf.scalar(classes, 'int32'));
-  return [flat, tf.add(rows, flat)];
+  const ints = labels.dtype === 'int32' ? labels : tf.cast(labels, 'int32');
+  const flat = tf.reshape(ints, [n]);
+  return [flat, tf.add(tf.range(0, n * classes, classes, 'int32'), flat)];
 }
 
 /** One-hot float32 rows (wasm's OneHot ignores the dtype, so it is cast separately). */
@@ -61,7 +61,7 @@ export function sparseCrossentropyFromLogits(
  * Per-sample -log(clip(p[label] / sum(p), eps, 1 - eps)) (Keras on probabilities, no smoothing).
  * With r = p[label] / sum(p): the gradient is dy · dL/dr · (onehot - r) / sum(p), where
  * dL/dr = -1/clip(r) inside [eps, 1 - eps] (bounds included, as tfjs's clip gradient) and 0
- * outside.
+ * outside, i.e. dy · (r - onehot) / (clip(r) · sum(p)) inside.
  */
 export function sparseCrossentropyFromProbabilities(
   labels: tf.Tensor,
@@ -81,10 +81,17 @@ export function sparseCrossentropyFromProbabilities(
       value: tf.reshape(tf.neg(tf.log(clipped)), labels.shape),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [r, q, s, l] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
-        const inside = tf.logicalAnd(tf.greaterEqual(r, epsilon), tf.lessEqual(r, 1 - epsilon));
-        const dr = tf.where(inside, tf.neg(tf.div(tf.reshape(dy, [n]), q)), tf.zerosLike(q));
-        const coef = tf.reshape(tf.div(dr, s), [n, 1]);
-        const g = tf.mul(tf.sub(oneHotRows(l, classes), tf.reshape(r, [n, 1])), coef);
+        // Inside the clip range exactly where clipping left r as it was (bounds included, as
+        // tfjs's clip gradient; NaN compares unequal, so it gets 0 there too).
+        const scale = tf.where(
+          tf.equal(r, q),
+          tf.div(tf.reshape(dy, [n]), tf.mul(q, s)),
+          tf.zerosLike(q),
+        );
+        const g = tf.mul(
+          tf.sub(tf.reshape(r, [n, 1]), oneHotRows(l, classes)),
+          tf.reshape(scale, [n, 1]),
+        );
         return tf.reshape(g, p.shape);
       },
     };
