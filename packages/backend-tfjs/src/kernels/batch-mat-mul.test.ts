@@ -21,6 +21,9 @@ const CASES: [number[], number[], boolean, boolean][] = [
   [[7, 5], [3, 5], false, true],
   [[5, 7], [3, 5], true, true],
   [[1, 5], [5, 1], false, false],
+  // a^T b with b larger than a and the output: computed as (b^T a)^T
+  [[6, 2], [6, 9], true, false],
+  [[33, 4], [33, 17], true, false],
   // batched, few rows (scalar loop)
   [[2, 6, 4], [2, 6, 3], true, false],
   [[2, 4, 6], [1, 3, 6], false, true],
