@@ -158,6 +158,7 @@ export function lstmBackward(
   const step = io.zeros([B, W]) as tf.Tensor2D;
   // dc carried back through f; starts as the gradient on c_T.
   const dc = io.view(dy).slice((T + 1) * n, (T + 2) * n);
+  const std = act === ACTS.tanh && rec === ACTS.sigmoid;
   let mm: tf.Tensor | undefined;
   for (let t = T - 1; t >= 0; t--) {
     const DY = io.view(dy);
@@ -179,12 +180,13 @@ export function lstmBackward(
         const g = A[xb + 2 * U + u] as number;
         const o = A[xb + 3 * U + u] as number;
         const tc = TC[now + u] as number;
-        const dcv = (dc[kb + u] as number) + dh * o * act.d(tc);
+        // Keras's default activations written out, without a call per derivative.
+        const dcv = (dc[kb + u] as number) + dh * o * (std ? 1 - tc * tc : act.d(tc));
         dc[kb + u] = dcv * f;
-        DZ[xb + u] = dcv * g * rec.d(i);
-        DZ[xb + U + u] = dcv * (C[now + u] as number) * rec.d(f);
-        DZ[xb + 2 * U + u] = dcv * i * act.d(g);
-        DZ[xb + 3 * U + u] = dh * tc * rec.d(o);
+        DZ[xb + u] = dcv * g * (std ? i * (1 - i) : rec.d(i));
+        DZ[xb + U + u] = dcv * (C[now + u] as number) * (std ? f * (1 - f) : rec.d(f));
+        DZ[xb + 2 * U + u] = dcv * i * (std ? 1 - g * g : act.d(g));
+        DZ[xb + 3 * U + u] = dh * tc * (std ? o * (1 - o) : rec.d(o));
       }
     }
     // The step's rows of dZ, for the product with R^T: one native copy.
