@@ -1,9 +1,12 @@
 import { tf } from '../tf.js';
-import { composedKernel, type Pair, padOrCrop, upsample } from './compose.js';
+import { composedKernel, cropTo, type Pair, padOrCrop, upsample } from './compose.js';
 
 type Attrs = tf.MaxPoolGradAttrs;
 type Info = tf.backend_util.Conv2DInfo;
 type Shape4 = [number, number, number, number];
+
+/** The lowest float32, the frame's padding: below every input but -Infinity. */
+const LOWEST = -3.4028234663852886e38;
 
 /**
  * The gradient of a 2-D max pool (NHWC). tfjs-backend-wasm 4.22's own MaxPoolGrad sends the
@@ -14,6 +17,7 @@ type Shape4 = [number, number, number, number];
  * Scanning the taps in row-major order, a tap takes dy where it equals the window's maximum
  * and no earlier tap did (tfjs's rule for ties); its share goes back to the same place.
  * Only 4-D slices, pads and stacks: wasm runs those fast, 5-D slices and strided slices slowly.
+ * A window of -Infinity values only gives NaN (the cpu kernel drops its gradient).
  */
 export function maxPoolGrad(dy: tf.Tensor4D, x: tf.Tensor4D, attrs: Attrs): tf.Tensor4D {
   const { filterSize, strides, pad, dimRoundingMode } = attrs;
@@ -35,18 +39,26 @@ export function maxPoolGrad(dy: tf.Tensor4D, x: tf.Tensor4D, attrs: Attrs): tf.T
     );
   }
   const grid = phaseGrid(info);
-  const framed = padOrCrop(x, grid.rows, grid.cols, Number.NEGATIVE_INFINITY);
+  // Padding is the lowest float rather than -Infinity: max - view below is then never NaN.
+  const framed = padOrCrop(x, grid.rows, grid.cols, LOWEST);
   const phase = phasesOf(framed, grid);
   const taps = tapsOf(info, grid);
-  const views = taps.map((t) => tf.slice(phase(t.phase), [0, t.at[0], t.at[1], 0], dy.shape));
-  const max = views.reduce((m, v) => tf.maximum(m, v));
-  const zeros = tf.zerosLike(dy);
+  // The windows' maxima from wasm's own max pool (XNNPACK) over the frame: wasm's Maximum,
+  // Equal and Select are scalar loops 20-50x slower than its Sub, Mul and Step.
+  const max = cropTo(
+    tf.maxPool(framed, [info.filterHeight, info.filterWidth], [grid.sh, grid.sw], 'valid'),
+    info.outHeight,
+    info.outWidth,
+  );
   const sums = new Map<string, tf.Tensor4D>();
-  let remaining: tf.Tensor4D = dy;
-  taps.forEach((t, k) => {
-    const isMax = tf.equal(views[k] as tf.Tensor4D, max);
-    const share = tf.where(isMax, remaining, zeros);
-    remaining = tf.where(isMax, zeros, remaining);
+  // dy of the windows whose maximum no earlier tap has taken.
+  let open: tf.Tensor4D = dy;
+  for (const t of taps) {
+    const view = tf.slice(phase(t.phase), [0, t.at[0], t.at[1], 0], dy.shape);
+    // 1 where this tap holds its window's maximum (max - view = 0; step(0) = 0), else 0.
+    const isMax = tf.sub(1, tf.step(tf.sub(max, view)));
+    const share = tf.mul(isMax, open) as tf.Tensor4D;
+    open = tf.sub(open, share);
     const [qi, qj] = t.at;
     const placed = padOrCrop(
       share,
@@ -56,7 +68,7 @@ export function maxPoolGrad(dy: tf.Tensor4D, x: tf.Tensor4D, attrs: Attrs): tf.T
     const key = t.phase.join();
     const sum = sums.get(key);
     sums.set(key, sum ? tf.add(sum, placed) : placed);
-  });
+  }
   const full = mergePhases(grid, (p) => sums.get(p.join()) ?? tf.zeros(phaseShape(dy, grid)));
   return padOrCrop(full, [-grid.rows[0], -grid.rows[1]], [-grid.cols[0], -grid.cols[1]]);
 }
