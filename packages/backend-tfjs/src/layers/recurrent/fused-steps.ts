@@ -1,8 +1,9 @@
-// The per-step arithmetic of the fused recurrent layers (fused.ts), in plain loops over
-// float32 views: one step's gate math is a few thousand multiply-adds, which as tfjs ops was a
-// dozen kernels per step forward and twice that backward (4,500 kernels per LSTM training step).
-// The matmuls stay tfjs's (XNNPACK on wasm). Layouts are time-major: xp (T, B, G·U), gates
-// stacked as in Keras's kernels (lstm i, f, c, o; gru z, r, h).
+// What the fused recurrent layers' step loops share (activations, data access on the engine,
+// shapes), and simpleRnn's steps; lstm's and gru's are in fused-lstm.ts and fused-gru.ts. A
+// step's gate math is a few thousand multiply-adds, which as tfjs ops was a dozen kernels per step
+// forward and twice that backward (4,500 kernels per LSTM training step); here it is one plain
+// loop over float32 views, between tfjs matmuls (XNNPACK on wasm). Layouts are time-major: xp
+// (T, B, G·U), gates stacked as in Keras's kernels (lstm i, f, c, o; gru z, r, h).
 import { tf } from '../../tf.js';
 
 /** An activation and its derivative written in terms of its output y = f(x). */
