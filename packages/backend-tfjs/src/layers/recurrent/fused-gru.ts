@@ -161,6 +161,7 @@ export function gruBackward(
   const dah = io.zeros([B, U]) as tf.Tensor2D; // without resetAfter: into R_h^T
   // The part of dh_{t-1} that skips the matmuls: dh_t·z (+ d(r·h)·r without resetAfter).
   const carry = new Float32Array(n);
+  const std = act === ACTS.tanh && rec === ACTS.sigmoid;
   let mm: tf.Tensor | undefined;
   for (let t = T - 1; t >= 0; t--) {
     const MM = mm ? io.view(mm) : undefined;
@@ -181,14 +182,15 @@ export function gruBackward(
         const z = A[xb + u] as number;
         const hh = A[xb + 2 * U + u] as number;
         const hp = V[t * n + k] as number;
-        const dz = dh * (hp - hh) * rec.d(z);
-        const da = dh * (1 - z) * act.d(hh);
+        // Keras's default activations written out, without a call per derivative.
+        const dz = dh * (hp - hh) * (std ? z * (1 - z) : rec.d(z));
+        const da = dh * (1 - z) * (std ? 1 - hh * hh : act.d(hh));
         DX[xb + u] = dz;
         DX[xb + 2 * U + u] = da;
         carry[k] = dh * z;
         if (resetAfter) {
           const r = A[xb + U + u] as number;
-          const dr = da * (I[t * n + k] as number) * rec.d(r);
+          const dr = da * (I[t * n + k] as number) * (std ? r * (1 - r) : rec.d(r));
           DX[xb + U + u] = dr;
           DI[xb + u] = S[b * W + u] = dz;
           DI[xb + U + u] = S[b * W + U + u] = dr;
@@ -215,7 +217,7 @@ export function gruBackward(
           const k = b * U + u;
           const r = A2[xb + U + u] as number;
           const drh = D[k] as number;
-          const dr = drh * (V2[t * n + k] as number) * rec.d(r);
+          const dr = drh * (V2[t * n + k] as number) * (std ? r * (1 - r) : rec.d(r));
           DX2[xb + U + u] = dr;
           S2[b * 2 * U + U + u] = dr;
           carry[k] = (carry[k] as number) + drh * r;
