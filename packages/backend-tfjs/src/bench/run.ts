@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     threads: values.threads.split(',').map((t) => resolveThreads(Number(t))),
     onResult: (r) =>
       process.stderr.write(
-        `${r.engine} ${r.model} ${r.threads} thread(s): ${r.samplesPerSecond.toFixed(1)} samples/s\n`,
+        `${r.engine} ${r.model} ${r.threads} thread(s): ${r.samplesPerSecond.toFixed(1)} samples/s on ${(r.cpuSeconds / r.seconds).toFixed(2)} cores\n`,
       ),
   });
   const text = `${JSON.stringify(report, null, 2)}\n`;

@@ -19,6 +19,11 @@ export interface TrainingBenchResult {
   samplesPerSecond: number;
   /** Threads that trained (data parallel; 1 on engines that use every core themselves). */
   threads: number;
+  /**
+   * CPU time the process got while this configuration ran (all its threads): with other jobs on
+   * the machine, cpuSeconds / seconds says how many cores the run really had.
+   */
+  cpuSeconds: number;
 }
 
 /** A random batch of the model's input and target shapes (speed does not depend on values). */
@@ -54,6 +59,7 @@ interface Contender {
   done: number;
   steps: number;
   seconds: number;
+  cpuSeconds: number;
 }
 
 /** A model with its step on `threads` threads (started before any clock runs), warmed up. */
@@ -64,7 +70,7 @@ async function contender(m: BenchModel, threads: number, warmUp: number): Promis
   await step.useThreads(threads);
   const batch = randomBatch(m, training.batchSize, new Rng(1));
   batch.y = { [model.outputNames[0] as string]: batch.y.out as tf.Tensor };
-  const c = { threads, step, batch, done: 0, steps: 0, seconds: 0 };
+  const c = { threads, step, batch, done: 0, steps: 0, seconds: 0, cpuSeconds: 0 };
   for (let i = 0; i < warmUp; i++) c.step.train(c.batch, { step: c.done, seed: c.done++ });
   return c;
 }
@@ -90,6 +96,7 @@ async function measure(
     for (let round = 0; round < rounds; round++)
       for (const c of contenders) {
         const started = performance.now();
+        const cpu = process.cpuUsage();
         const until = started + (seconds * 1000) / rounds;
         const last = round === rounds - 1;
         do {
@@ -97,6 +104,8 @@ async function measure(
           c.steps++;
         } while (performance.now() < until || (last && c.steps < minSteps));
         c.seconds += (performance.now() - started) / 1000;
+        const used = process.cpuUsage(cpu);
+        c.cpuSeconds += (used.user + used.system) / 1e6;
       }
     return contenders.map((c) => {
       const { model } = c.step;
@@ -110,6 +119,7 @@ async function measure(
         seconds: c.seconds,
         samplesPerSecond: (c.steps * batchSize) / c.seconds,
         threads: c.step.threadsFor(batchSize),
+        cpuSeconds: c.cpuSeconds,
       };
     });
   } finally {
