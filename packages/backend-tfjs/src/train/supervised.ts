@@ -199,7 +199,7 @@ export class SupervisedStep implements TrainingStep {
     this.parallel?.dispose();
     this.parallel = undefined;
     if (threads <= 1) return 1;
-    this.parallel = await DataParallel.start(this.objective, threads);
+    this.parallel = await DataParallel.start(this.objective, threads, this.metrics.length > 0);
     return this.parallel ? threads : 1;
   }
 
@@ -231,9 +231,10 @@ export class SupervisedStep implements TrainingStep {
     try {
       this.updater.apply(grads, info);
       this.loss.add(loss, batch.size);
-      for (const shard of shards)
-        for (const { output, metric } of this.metrics)
-          metric.update(shard.y[output] as tf.Tensor, shard.outputs[output] as tf.Tensor);
+      if (this.metrics.length)
+        for (const shard of shards)
+          for (const { output, metric } of this.metrics)
+            metric.update(shard.y[output] as tf.Tensor, shard.outputs[output] as tf.Tensor);
     } finally {
       tf.dispose(grads);
       for (const shard of shards)

@@ -15,13 +15,17 @@ import { engine } from '../../engine.js';
 import { tf } from '../../tf.js';
 import type { Batch } from '../examples.js';
 import type { SupervisedObjective } from '../supervised.js';
+import { float32Tensor, float32Values } from './heap.js';
 import { TrainingThreads } from './pool.js';
 import { shardGradients, shardSeed } from './shard.js';
 import { DATA_PARALLEL_ENGINES, resolveThreads, shardRanges } from './threads.js';
-import { SharedWeights } from './weights.js';
+import { SharedArrays, SharedWeights } from './weights.js';
 import { fromWireRecord, sliceRecord, toWireRecord } from './wire.js';
 
-/** One shard's targets and outputs, for the metrics (the caller disposes them). */
+/**
+ * One shard's targets and outputs, for the metrics (the caller disposes them); empty for the
+ * training threads' shards when no metric needs them.
+ */
 export interface ShardOutputs {
   y: Record<string, tf.Tensor>;
   outputs: Record<string, tf.Tensor>;
@@ -53,30 +57,40 @@ export function engineThreads(requested?: number | 'auto'): { threads: number; r
 
 export class DataParallel {
   private readonly variables: tf.Variable[];
+  /** The combined gradients, reused every step (tensors made from them copy them). */
+  private readonly sums: Float32Array[];
 
   private constructor(
     private readonly objective: SupervisedObjective,
     private readonly threads: TrainingThreads,
     private readonly weights: SharedWeights,
+    /** Each thread's gradients, written by the thread. */
+    private readonly threadGrads: SharedArrays[],
   ) {
     this.variables = objective.model.trainableVariables();
+    this.sums = this.variables.map((v) => new Float32Array(v.size));
   }
 
   /**
    * `threads` threads in all (this one and threads - 1 started), or undefined when the engine
    * runs its kernels on every core itself (tfjs-node): there threads would only compete.
+   * `outputs`: whether the shards' outputs come back (for metrics).
    */
-  static async start(objective: SupervisedObjective, threads: number) {
+  static async start(objective: SupervisedObjective, threads: number, outputs: boolean) {
     if (!DATA_PARALLEL_ENGINES.includes(engineName())) return undefined;
     const weights = SharedWeights.of(objective.model);
+    const sizes = objective.model.trainableVariables().map((v) => v.size);
+    const grads = Array.from({ length: threads - 1 }, () => new SharedArrays(sizes));
     const pool = await TrainingThreads.start(threads - 1, {
       engine: engineName(),
       spec: objective.model.resolved.spec,
       training: objective.training,
       layout: weights.layout,
       weights: weights.buffer,
+      grads: grads.map((g) => g.buffer),
+      outputs,
     });
-    return new DataParallel(objective, pool, weights);
+    return new DataParallel(objective, pool, weights, grads);
   }
 
   /** The shards of a batch of `size` samples; one shard means it trains on this thread alone. */
@@ -106,38 +120,37 @@ export class DataParallel {
       y: fromWireRecord(sliceRecord(y, start0, end0)),
       size: end0 - start0,
     };
-    const parts: Part[] = [];
     const shards: ShardOutputs[] = [];
+    let mine: tf.Tensor[] = [];
     try {
-      const mine = shardGradients(this.objective, this.variables, local, shardSeed(seed, 0));
-      // Read here, so all shards combine as plain arrays (tfjs ops per weight cost more).
-      parts.push({
-        loss: mine.loss,
-        grads: mine.grads.map((g) => g.dataSync() as Float32Array),
-        size: local.size,
-      });
-      tf.dispose(mine.grads);
-      shards.push({ y: local.y, outputs: mine.outputs });
+      const local0 = shardGradients(this.objective, this.variables, local, shardSeed(seed, 0));
+      mine = local0.grads;
+      shards.push({ y: local.y, outputs: local0.outputs });
+      const parts: Part[] = [{ loss: local0.loss, grads: [], size: local.size }];
       ranges.slice(1).forEach(([start, end], i) => {
         const r = this.threads.receive(i);
-        parts.push({ loss: r.loss, grads: r.grads, size: end - start });
+        const grads = (this.threadGrads[i] as SharedArrays).views;
+        parts.push({ loss: r.loss, grads, size: end - start });
+        const some = Object.keys(r.outputs).length > 0;
         shards.push({
-          y: fromWireRecord(sliceRecord(y, start, end)),
+          y: some ? fromWireRecord(sliceRecord(y, start, end)) : {},
           outputs: fromWireRecord(r.outputs),
         });
       });
-      const { loss, grads } = combine(parts, batch.size);
-      return {
-        loss,
-        grads: grads.map((g, v) => tf.tensor(g, (this.variables[v] as tf.Variable).shape)),
-        shards,
-      };
+      // This thread's gradients straight from the engine, read now that nothing allocates
+      // until the sums are done (a view of wasm's heap would not survive its growth).
+      (parts[0] as Part).grads = mine.map(float32Values);
+      const loss = combine(parts, batch.size, this.sums);
+      const tensors = this.sums.map((g, v) =>
+        float32Tensor(g, (this.variables[v] as tf.Variable).shape),
+      );
+      return { loss, grads: tensors, shards };
     } catch (e) {
       for (const s of shards) tf.dispose([...Object.values(s.y), ...Object.values(s.outputs)]);
       if (shards.length === 0) tf.dispose(Object.values(local.y));
       throw e;
     } finally {
-      tf.dispose(Object.values(local.x));
+      tf.dispose([...Object.values(local.x), ...mine]);
     }
   }
 
@@ -154,21 +167,19 @@ interface Part {
 }
 
 /**
- * Σ_k (n_k / n) · part_k, in shard order: the same float operations every run. Each term is
- * computed in double precision and the running sum rounded to float32 after each shard.
+ * Σ_k (n_k / n) · part_k into `sums`, in shard order: the same float operations every run. Each
+ * term is computed in double precision and the running sum rounded to float32 after each shard.
  */
-function combine(parts: Part[], n: number): { loss: number; grads: Float32Array[] } {
+function combine(parts: Part[], n: number, sums: Float32Array[]): number {
   let loss = 0;
   for (const p of parts) loss += (p.size / n) * p.loss;
-  const first = (parts[0] as Part).grads;
-  const grads = first.map((g0, v) => {
-    const sum = new Float32Array(g0.length);
-    for (const p of parts) {
+  sums.forEach((sum, v) => {
+    parts.forEach((p, k) => {
       const w = p.size / n;
       const g = p.grads[v] as Float32Array;
-      for (let i = 0; i < sum.length; i++) sum[i] = (sum[i] as number) + w * (g[i] as number);
-    }
-    return sum;
+      if (k === 0) for (let i = 0; i < sum.length; i++) sum[i] = w * (g[i] as number);
+      else for (let i = 0; i < sum.length; i++) sum[i] = (sum[i] as number) + w * (g[i] as number);
+    });
   });
-  return { loss, grads };
+  return loss;
 }

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useEngine } from '../../engine.js';
 import { buildModel } from '../../model/build.js';
 import { TrainingThreadError, TrainingThreads } from './pool.js';
-import { SharedWeights } from './weights.js';
+import { SharedArrays, SharedWeights } from './weights.js';
 
 // Failures in a training thread become one clear error on the main thread, and threads never
 // keep a process alive.
@@ -35,6 +35,7 @@ describe('training thread errors', () => {
       training,
       layout: weights.layout,
       weights: weights.buffer,
+      grads: [new SharedArrays([8, 2]).buffer],
     });
     await expect(start).rejects.toThrow(TrainingThreadError);
     await expect(start).rejects.toThrow(/training thread 1 could not build the model: .*units/);
@@ -50,6 +51,7 @@ describe('training thread errors', () => {
       training,
       layout: weights.layout,
       weights: weights.buffer,
+      grads: [new SharedArrays([8, 2]).buffer],
     });
     try {
       // 3 features where the model reads 4: the thread's matmul throws.

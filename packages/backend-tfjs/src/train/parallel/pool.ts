@@ -65,13 +65,25 @@ function workerFile(): URL {
   );
 }
 
+/**
+ * A worker with Node's flags, except those about the main script's own source text; when Node
+ * refuses one of them for workers (process-wide flags such as --trace-gc), with none.
+ */
+function newWorker(init: ThreadInit, port: MessagePort): Worker {
+  const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+  try {
+    return new Worker(workerFile(), { workerData: init, transferList: [port], execArgv });
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw e;
+    return new Worker(workerFile(), { workerData: init, transferList: [port], execArgv: [] });
+  }
+}
+
 function spawn(engine: string): Thread {
   const { port1, port2 } = new MessageChannel();
   const signal = new Int32Array(new SharedArrayBuffer(4));
   const init: ThreadInit = { engine, signal: signal.buffer as SharedArrayBuffer, port: port2 };
-  // Threads inherit Node's flags, except those about the main script's own source text.
-  const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
-  const worker = new Worker(workerFile(), { workerData: init, transferList: [port2], execArgv });
+  const worker = newWorker(init, port2);
   const thread: Thread = { engine, worker, port: port1, signal, exited: false, started: false };
   worker.on('error', (e) => {
     thread.failure = e.message;
@@ -94,7 +106,11 @@ function acquire(engine: string, count: number): Thread[] {
   return taken;
 }
 
-export type ModelOptions = Omit<ModelRequest, 'type'> & { engine: string };
+/** The model request of every thread, but for `grads`: one buffer per thread. */
+export type ModelOptions = Omit<ModelRequest, 'type' | 'grads'> & {
+  engine: string;
+  grads: SharedArrayBuffer[];
+};
 
 export class TrainingThreads {
   private broken: string | undefined;
@@ -104,7 +120,7 @@ export class TrainingThreads {
 
   /** `count` threads with `options`' model built, once each has answered (or one failed). */
   static async start(count: number, options: ModelOptions): Promise<TrainingThreads> {
-    const { engine, ...model } = options;
+    const { engine, grads, ...model } = options;
     const pool = new TrainingThreads(acquire(engine, count));
     try {
       for (const [slot, t] of pool.threads.entries()) {
@@ -112,7 +128,9 @@ export class TrainingThreads {
         await pool.expectReady(slot, 'failed to start');
         t.started = true;
       }
-      for (const t of pool.threads) post(t, { type: 'model', ...model });
+      pool.threads.forEach((t, slot) => {
+        post(t, { type: 'model', ...model, grads: grads[slot] as SharedArrayBuffer });
+      });
       for (const slot of pool.threads.keys())
         await pool.expectReady(slot, 'could not build the model');
     } catch (e) {

@@ -21,6 +21,10 @@ export interface ModelRequest {
   training: Training;
   layout: WeightLayout;
   weights: SharedArrayBuffer;
+  /** Where this thread writes its gradients: one float32 array per trainable variable, in order. */
+  grads: SharedArrayBuffer;
+  /** Whether results carry the shard's outputs (the main thread's metrics need them). */
+  outputs: boolean;
 }
 
 /** Compute one shard's gradient with the weights now in the shared buffer; replies 'result'. */
@@ -42,5 +46,5 @@ export type ThreadRequest = ModelRequest | StepRequest | ReleaseRequest;
 /** Thread to main. */
 export type ThreadReply =
   | { type: 'ready' }
-  | { type: 'result'; loss: number; grads: Float32Array[]; outputs: WireRecord }
+  | { type: 'result'; loss: number; outputs: WireRecord }
   | { type: 'error'; message: string; stack?: string | undefined };

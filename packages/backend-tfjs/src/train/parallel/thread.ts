@@ -5,16 +5,19 @@ import { buildModel } from '../../model/build.js';
 import type { NetspecModel } from '../../model/model.js';
 import { disposeBatch } from '../examples.js';
 import { SupervisedObjective } from '../supervised.js';
+import { float32Values } from './heap.js';
 import type { ModelRequest, StepRequest, ThreadReply, ThreadRequest } from './protocol.js';
 import { shardGradients } from './shard.js';
-import { SharedWeights } from './weights.js';
-import { buffersOf, fromWireRecord, ownedValues, toWireRecord } from './wire.js';
+import { SharedArrays, SharedWeights } from './weights.js';
+import { buffersOf, fromWireRecord, toWireRecord } from './wire.js';
 
 type Answer = { message: ThreadReply; transfer: ArrayBuffer[] } | undefined;
 
 interface Loaded {
+  request: ModelRequest;
   model: NetspecModel;
   weights: SharedWeights;
+  grads: SharedArrays;
   objective: SupervisedObjective;
 }
 
@@ -45,12 +48,17 @@ export class TrainingThread {
     const model = buildModel(request.spec, { seed: 0 });
     const weights = new SharedWeights(request.layout, request.weights);
     weights.check(model);
-    this.loaded = { model, weights, objective: new SupervisedObjective(model, request.training) };
+    const grads = new SharedArrays(
+      model.trainableVariables().map((v) => v.size),
+      request.grads,
+    );
+    const objective = new SupervisedObjective(model, request.training);
+    this.loaded = { request, model, weights, grads, objective };
   }
 
   private step(request: StepRequest): Answer {
     if (!this.loaded) throw new Error('a step arrived before any model');
-    const { model, weights, objective } = this.loaded;
+    const { request: setup, model, weights, grads, objective } = this.loaded;
     weights.read(model);
     const batch = {
       x: fromWireRecord(request.x),
@@ -59,11 +67,12 @@ export class TrainingThread {
     };
     try {
       const r = shardGradients(objective, model.trainableVariables(), batch, request.seed);
-      const grads = r.grads.map((g) => ownedValues(g) as Float32Array);
-      const outputs = toWireRecord(r.outputs);
+      r.grads.forEach((g, v) => {
+        (grads.views[v] as Float32Array).set(float32Values(g));
+      });
+      const outputs = setup.outputs ? toWireRecord(r.outputs) : {};
       for (const t of [...r.grads, ...Object.values(r.outputs)]) t.dispose();
-      const transfer = [...grads.map((g) => g.buffer as ArrayBuffer), ...buffersOf(outputs)];
-      return { message: { type: 'result', loss: r.loss, grads, outputs }, transfer };
+      return { message: { type: 'result', loss: r.loss, outputs }, transfer: buffersOf(outputs) };
     } finally {
       disposeBatch(batch);
     }

@@ -3,7 +3,8 @@
 // weight travels (trainable or not), so any layer state the forward pass reads is the main
 // thread's.
 import type { NetspecModel } from '../../model/model.js';
-import { tf } from '../../tf.js';
+import type { tf } from '../../tf.js';
+import { float32Tensor, float32Values } from './heap.js';
 
 /** Which weight sits where: names in the model's order, and their sizes. */
 export interface WeightLayout {
@@ -51,7 +52,7 @@ export class SharedWeights {
     let offset = 0;
     this.layout.names.forEach((name, i) => {
       const variable = model.weights.get(name)?.variable as tf.Variable;
-      this.view.set(variable.dataSync() as Float32Array, offset);
+      this.view.set(float32Values(variable), offset);
       offset += this.layout.sizes[i] as number;
     });
   }
@@ -62,11 +63,28 @@ export class SharedWeights {
     this.layout.names.forEach((name, i) => {
       const size = this.layout.sizes[i] as number;
       const variable = model.weights.get(name)?.variable as tf.Variable;
-      // A copy: the cpu backend keeps the array it is given, and the buffer changes next step.
-      const value = tf.tensor(this.view.slice(offset, offset + size), variable.shape, 'float32');
+      // Never aliased: the buffer changes next step.
+      const value = float32Tensor(this.view.subarray(offset, offset + size), variable.shape);
       variable.assign(value);
       value.dispose();
       offset += size;
+    });
+  }
+}
+
+/** One buffer of float32 arrays of fixed sizes (a thread's gradients, one per variable). */
+export class SharedArrays {
+  readonly views: Float32Array[];
+
+  constructor(
+    sizes: number[],
+    readonly buffer = new SharedArrayBuffer(4 * sizes.reduce((a, b) => a + b, 0)),
+  ) {
+    let offset = 0;
+    this.views = sizes.map((n) => {
+      const view = new Float32Array(buffer, 4 * offset, n);
+      offset += n;
+      return view;
     });
   }
 }
