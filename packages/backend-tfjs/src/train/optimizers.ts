@@ -1,6 +1,18 @@
 import { type Optimizer, type OptimizerObject, optimizerObject } from '@netspec/spec';
 import { tf } from '../tf.js';
 import { clipGradients } from './clipping.js';
+import {
+  adadeltaLoop,
+  adagradLoop,
+  adamaxLoop,
+  adamLoop,
+  type FusedApply,
+  type FusedLoop,
+  fusedApply,
+  rmspropLoop,
+  sgdLoop,
+  sgdMomentumLoop,
+} from './optimizer-fused.js';
 
 /**
  * An optimizer over a fixed list of variables, with Keras 3's update formulas. Its state (slots
@@ -35,11 +47,21 @@ interface Rule {
   initial?: Record<string, number>;
   /** Assigns the new slot values and the new variable value. */
   update(step: Step, variable: tf.Variable, g: tf.Tensor, s: Slots): void;
+  /**
+   * The same update as one pass per variable (optimizer-fused.ts), bit for bit; `decay` is
+   * AdamW's float32 weight decay (0: none), which only Adam's loop takes.
+   */
+  fused(step: Step, decay: number): FusedLoop;
 }
 
 const f32 = Math.fround;
 /** beta^t in float32, as `ops.power(cast(beta), cast(t))`. */
 const power = (beta: number, t: number) => f32(f32(beta) ** t);
+/**
+ * A JS number as the float32 scalar tfjs makes of it in `tf.mul(x, 1 - beta)`: the JS
+ * arithmetic in double, then one rounding. The fused loops take their constants through this.
+ */
+const scalar = f32;
 
 const slot = (s: Slots, name: string): tf.Variable => {
   const v = s[name];
@@ -51,9 +73,14 @@ type Of<T extends OptimizerObject['type']> = Extract<OptimizerObject, { type: T 
 
 function sgd(o: Of<'sgd'>): Rule {
   if (o.momentum === 0)
-    return { slots: [], update: ({ lr }, v, g) => v.assign(tf.sub(v, tf.mul(g, lr))) };
+    return {
+      slots: [],
+      update: ({ lr }, v, g) => v.assign(tf.sub(v, tf.mul(g, lr))),
+      fused: ({ lr }) => sgdLoop(lr),
+    };
   return {
     slots: ['momentum'],
+    fused: ({ lr }) => sgdMomentumLoop(lr, scalar(o.momentum), o.nesterov),
     update: ({ lr }, v, g, s) => {
       const m = slot(s, 'momentum');
       m.assign(tf.sub(tf.mul(m, o.momentum), tf.mul(g, lr)));
@@ -67,13 +94,26 @@ function sgd(o: Of<'sgd'>): Rule {
 type AdamLike = Of<'adam'> | Of<'adamw'>;
 
 function adam(o: AdamLike): Rule {
+  // alpha = lr * sqrt(1 - beta2^t) / (1 - beta1^t)
+  const alphaOf = (lr: number, t: number) => {
+    const root = f32(Math.sqrt(f32(1 - power(o.beta2, t))));
+    return f32(f32(lr * root) / f32(1 - power(o.beta1, t)));
+  };
   return {
     slots: o.amsgrad ? ['momentum', 'velocity', 'velocityHat'] : ['momentum', 'velocity'],
+    fused: ({ lr, t }, decay) =>
+      adamLoop({
+        lr,
+        alpha: alphaOf(lr, t),
+        c1: scalar(1 - o.beta1),
+        c2: scalar(1 - o.beta2),
+        eps: scalar(o.epsilon),
+        amsgrad: o.amsgrad,
+        decay,
+      }),
     update: ({ lr, t }, v, g, s) => {
       const [m, vel] = [slot(s, 'momentum'), slot(s, 'velocity')];
-      // alpha = lr * sqrt(1 - beta2^t) / (1 - beta1^t)
-      const root = f32(Math.sqrt(f32(1 - power(o.beta2, t))));
-      const alpha = f32(f32(lr * root) / f32(1 - power(o.beta1, t)));
+      const alpha = alphaOf(lr, t);
       m.assign(tf.add(m, tf.mul(tf.sub(g, m), 1 - o.beta1)));
       vel.assign(tf.add(vel, tf.mul(tf.sub(tf.square(g), vel), 1 - o.beta2)));
       let second: tf.Tensor = vel;
@@ -93,6 +133,16 @@ function rmsprop(o: Of<'rmsprop'>): Rule {
   if (o.centered) slots.push('averageGradient');
   return {
     slots,
+    fused: ({ lr }) =>
+      rmspropLoop({
+        lr,
+        rho: scalar(o.rho),
+        c: scalar(1 - o.rho),
+        eps: scalar(o.epsilon),
+        momentum: scalar(o.momentum),
+        useMomentum: o.momentum > 0,
+        centered: o.centered,
+      }),
     update: ({ lr }, v, g, s) => {
       const vel = slot(s, 'velocity');
       vel.assign(tf.add(tf.mul(o.rho, vel), tf.mul(1 - o.rho, tf.square(g))));
@@ -117,6 +167,7 @@ function adagrad(o: Of<'adagrad'>): Rule {
   return {
     slots: ['accumulator'],
     initial: { accumulator: o.initialAccumulatorValue },
+    fused: ({ lr }) => adagradLoop(lr, scalar(o.epsilon)),
     update: ({ lr }, v, g, s) => {
       const acc = slot(s, 'accumulator');
       acc.assign(tf.add(acc, tf.square(g)));
@@ -129,6 +180,7 @@ function adadelta(o: Of<'adadelta'>): Rule {
   const rms = (x: tf.Tensor) => tf.sqrt(tf.add(x, o.epsilon));
   return {
     slots: ['accumulatedGrad', 'accumulatedDeltaVar'],
+    fused: ({ lr }) => adadeltaLoop(lr, scalar(o.rho), scalar(1 - o.rho), scalar(o.epsilon)),
     update: ({ lr }, v, g, s) => {
       const [accG, accD] = [slot(s, 'accumulatedGrad'), slot(s, 'accumulatedDeltaVar')];
       accG.assign(tf.add(tf.mul(accG, o.rho), tf.mul(1 - o.rho, tf.square(g))));
@@ -143,6 +195,14 @@ function adadelta(o: Of<'adadelta'>): Rule {
 function adamax(o: Of<'adamax'>): Rule {
   return {
     slots: ['momentum', 'norm'],
+    fused: ({ lr, t }) =>
+      adamaxLoop(
+        lr,
+        scalar(1 - o.beta1),
+        scalar(o.beta2),
+        f32(1 - power(o.beta1, t)),
+        scalar(o.epsilon),
+      ),
     update: ({ lr, t }, v, g, s) => {
       const [m, u] = [slot(s, 'momentum'), slot(s, 'norm')];
       m.assign(tf.add(m, tf.mul(tf.sub(g, m), 1 - o.beta1)));
@@ -171,9 +231,32 @@ function ruleFor(o: OptimizerObject): Rule {
   }
 }
 
+export interface OptimizerOptions {
+  /**
+   * One pass per variable over its data on the wasm and cpu engines (optimizer-fused.ts), with
+   * the same bits as the per-op kernels; default `fusedOptimizerUpdates()`. Other engines always
+   * run the kernels.
+   */
+  fused?: boolean;
+}
+
+// NETSPEC_FUSED_OPTIMIZER=0 keeps every optimizer on the kernel path: an escape hatch, and what
+// the side-by-side benchmark flips (optimizer-fused-ab.ts) on optimizers built by others.
+let fusedDefault = globalThis.process?.env?.NETSPEC_FUSED_OPTIMIZER !== '0';
+
+/** Whether optimizers without an explicit `fused` option fuse; `on` sets it, from their next step. */
+export function fusedOptimizerUpdates(on?: boolean): boolean {
+  if (on !== undefined) fusedDefault = on;
+  return fusedDefault;
+}
+
 /** Keras 3's optimizer for `variables` (fixed order; gradients come in the same order). */
-export function createOptimizer(optimizer: Optimizer, variables: tf.Variable[]): NetspecOptimizer {
-  return new KerasOptimizer(optimizerObject(optimizer), variables);
+export function createOptimizer(
+  optimizer: Optimizer,
+  variables: tf.Variable[],
+  options: OptimizerOptions = {},
+): NetspecOptimizer {
+  return new KerasOptimizer(optimizerObject(optimizer), variables, options.fused);
 }
 
 class KerasOptimizer implements NetspecOptimizer {
@@ -185,6 +268,7 @@ class KerasOptimizer implements NetspecOptimizer {
   constructor(
     private readonly options: OptimizerObject,
     private readonly variables: tf.Variable[],
+    private readonly fused: boolean | undefined,
   ) {
     this.type = options.type;
     this.rule = ruleFor(options);
@@ -203,8 +287,13 @@ class KerasOptimizer implements NetspecOptimizer {
   apply(grads: readonly (tf.Tensor | null)[], learningRate: number): void {
     this.checkGrads(grads);
     const step: Step = { lr: f32(learningRate), t: this.iterations + 1 };
+    const fused = (this.fused ?? fusedDefault) ? fusedApply() : undefined;
     tf.tidy(() => {
-      const clipped = clipGradients(grads, this.options);
+      const clipped = clipGradients(grads, this.options).map((g) =>
+        g && g.dtype !== 'float32' ? tf.cast(g, 'float32') : g,
+      );
+      // Every variable is fused or none: the loop decays AdamW's weight itself.
+      if (fused && this.applyFused(fused, step, clipped)) return;
       clipped.forEach((g, i) => {
         const v = this.variables[i];
         if (g && v) this.decayWeight(v, step.lr);
@@ -212,11 +301,29 @@ class KerasOptimizer implements NetspecOptimizer {
       clipped.forEach((g, i) => {
         const v = this.variables[i];
         const s = this.slots[i];
-        if (g && v && s)
-          this.rule.update(step, v, g.dtype === 'float32' ? g : tf.cast(g, 'float32'), s);
+        if (g && v && s) this.rule.update(step, v, g, s);
       });
     });
     this.iterations += 1;
+  }
+
+  /**
+   * One fused pass per variable; false, having changed nothing, when some variable's storage
+   * cannot be reached (then the kernel path runs for all of them).
+   */
+  private applyFused(fused: FusedApply, step: Step, grads: (tf.Tensor | null)[]): boolean {
+    const targets = grads.map((g, i) => {
+      const v = this.variables[i];
+      const s = this.slots[i];
+      return g && v && s ? [v, ...this.rule.slots.map((name) => slot(s, name))] : undefined;
+    });
+    if (!targets.every((t, i) => !t || fused.reaches(grads[i] as tf.Tensor, t))) return false;
+    const o = this.options;
+    const loop = this.rule.fused(step, o.type === 'adamw' ? f32(o.weightDecay) : 0);
+    targets.forEach((t, i) => {
+      if (t) fused.apply(loop, grads[i] as tf.Tensor, t);
+    });
+    return true;
   }
 
   /** AdamW's decoupled decay before the step: w -= w * wd * lr (Keras's _apply_weight_decay). */
