@@ -36,6 +36,7 @@ describe('training thread errors', () => {
       layout: weights.layout,
       weights: weights.buffer,
       grads: [new SharedArrays([8, 2]).buffer],
+      outputs: true,
     });
     await expect(start).rejects.toThrow(TrainingThreadError);
     await expect(start).rejects.toThrow(/training thread 1 could not build the model: .*units/);
@@ -52,6 +53,7 @@ describe('training thread errors', () => {
       layout: weights.layout,
       weights: weights.buffer,
       grads: [new SharedArrays([8, 2]).buffer],
+      outputs: true,
     });
     try {
       // 3 features where the model reads 4: the thread's matmul throws.
