@@ -1,211 +1,130 @@
 // The optimizer step as one pass over each variable's data instead of 8-12 tfjs kernels per
 // variable (about 380 of a small GPT's 1,218 kernels per step, each ~20 us of dispatch, all on
 // the main thread while data-parallel workers wait). The rules and their constants stay in
-// optimizers.ts; this file holds the element loops and the access to each engine's storage.
-//
-// Bit-identical to the kernel path: every loop does the kernel path's float32 operations in
-// its order, each rounded with Math.fround (exact for +, -, *, / and sqrt: a double result
-// rounded to float32 equals the float32 operation), and the constants arrive as the float32
-// scalars the kernel path would make of the same JS numbers.
+// optimizers.ts; this file holds each rule's element update, written in the kernel path's
+// float32 operations in its order (compiled by optimizer-codegen.ts), and the access to each
+// engine's storage. Constants arrive as the float32 scalars the kernel path makes of the same
+// JS numbers, so the result is the kernel path's, bit for bit.
 import { tf } from '../tf.js';
+import {
+  abs,
+  add,
+  constant,
+  div,
+  type Expr,
+  input,
+  isWasmMemory,
+  jsUpdate,
+  max,
+  mul,
+  neg,
+  sqrt,
+  sub,
+  type UpdateKernel,
+  wasmUpdate,
+} from './optimizer-codegen.js';
+
+/** One step's update: the rule's kernel and this step's float32 constants, in its order. */
+export interface FusedUpdate {
+  kernel: UpdateKernel;
+  consts: number[];
+}
+
+/** Input 0 is the gradient; target k's old value is input k + 1 (0: the weight). */
+const g = input(0);
+const target = (k: number) => input(k + 1);
+
+/** SGD, consts [lr]: w - g * lr. */
+export const sgdKernel = (): UpdateKernel => ({
+  targets: 1,
+  consts: 1,
+  outputs: [sub(target(0), mul(g, constant(0)))],
+});
+
+/** SGD with momentum, consts [lr, momentum]: m = m mu - g lr; w += m (Nesterov: m mu - g lr). */
+export function sgdMomentumKernel(nesterov: boolean): UpdateKernel {
+  const [w, m, lr, mu] = [target(0), target(1), constant(0), constant(1)];
+  const gl = mul(g, lr);
+  const m1 = sub(mul(m, mu), gl);
+  const delta = nesterov ? sub(mul(m1, mu), gl) : m1;
+  return { targets: 2, consts: 2, outputs: [add(w, delta), m1] };
+}
 
 /**
- * One element-wise update of n elements: reads g[i] and src[k][i], writes dst[k][i]. Index 0 is
- * the weight, then the rule's slots in its order. Each element's inputs are read before any of
- * its outputs is written, so dst may be src (in place).
+ * Adam, consts [lr, alpha, 1 - beta1, 1 - beta2, epsilon, weightDecay]; targets weight,
+ * momentum, velocity[, velocityHat]. With `decay` AdamW's w -= w wd lr comes first.
  */
-export type FusedLoop = (
-  n: number,
-  g: Float32Array,
-  src: readonly Float32Array[],
-  dst: readonly Float32Array[],
-) => void;
-
-const f32 = Math.fround;
-
-/** Arrays by position; the caller passes exactly the slots the rule declares. */
-const at = (a: readonly Float32Array[], k: number): Float32Array => a[k] as Float32Array;
-
-/** w - g * lr. */
-export const sgdLoop =
-  (lr: number): FusedLoop =>
-  (n, g, src, dst) => {
-    const [w, W] = [at(src, 0), at(dst, 0)];
-    for (let i = 0; i < n; i++) W[i] = f32((w[i] as number) - f32((g[i] as number) * lr));
+export function adamKernel(amsgrad: boolean, decay: boolean): UpdateKernel {
+  const [w, m, v, h] = [target(0), target(1), target(2), target(3)];
+  const [lr, alpha, c1, c2, eps, wd] = [0, 1, 2, 3, 4, 5].map(constant) as Expr[];
+  const w0 = decay ? sub(w, mul(mul(w, wd as Expr), lr as Expr)) : w;
+  const m1 = add(m, mul(sub(g, m), c1 as Expr));
+  const v1 = add(v, mul(sub(mul(g, g), v), c2 as Expr));
+  const second = amsgrad ? max(h, v1) : v1;
+  const w1 = sub(w0, div(mul(m1, alpha as Expr), add(sqrt(second), eps as Expr)));
+  return {
+    targets: amsgrad ? 4 : 3,
+    consts: 6,
+    outputs: amsgrad ? [w1, m1, v1, second] : [w1, m1, v1],
   };
-
-/** m = m * mu - g * lr; w += m, or with Nesterov w += m * mu - g * lr. */
-export const sgdMomentumLoop =
-  (lr: number, mu: number, nesterov: boolean): FusedLoop =>
-  (n, g, src, dst) => {
-    const [w, m, W, M] = [at(src, 0), at(src, 1), at(dst, 0), at(dst, 1)];
-    for (let i = 0; i < n; i++) {
-      const gl = f32((g[i] as number) * lr);
-      const m1 = f32(f32((m[i] as number) * mu) - gl);
-      const delta = nesterov ? f32(f32(m1 * mu) - gl) : m1;
-      const w1 = f32((w[i] as number) + delta);
-      M[i] = m1;
-      W[i] = w1;
-    }
-  };
-
-export interface AdamConstants {
-  lr: number;
-  /** lr * sqrt(1 - beta2^t) / (1 - beta1^t), already float32. */
-  alpha: number;
-  /** float32(1 - beta1), float32(1 - beta2), float32(epsilon). */
-  c1: number;
-  c2: number;
-  eps: number;
-  amsgrad: boolean;
-  /** AdamW's float32 weight decay (0: none), applied first as w -= w * wd * lr. */
-  decay: number;
 }
 
-/** Keras's Adam (and AdamW's decoupled decay first); slots momentum, velocity[, velocityHat]. */
-export const adamLoop =
-  (c: AdamConstants): FusedLoop =>
-  (n, g, src, dst) => {
-    const { lr, alpha, c1, c2, eps, amsgrad, decay } = c;
-    const [w, m, v, W, M, V] = [
-      at(src, 0),
-      at(src, 1),
-      at(src, 2),
-      at(dst, 0),
-      at(dst, 1),
-      at(dst, 2),
-    ];
-    const h = amsgrad ? at(src, 3) : w;
-    const H = amsgrad ? at(dst, 3) : W;
-    for (let i = 0; i < n; i++) {
-      const gi = g[i] as number;
-      let wi = w[i] as number;
-      if (decay !== 0) wi = f32(wi - f32(f32(wi * decay) * lr));
-      const mi = m[i] as number;
-      const vi = v[i] as number;
-      const m1 = f32(mi + f32(f32(gi - mi) * c1));
-      const v1 = f32(vi + f32(f32(f32(gi * gi) - vi) * c2));
-      let second = v1;
-      if (amsgrad) {
-        second = Math.max(h[i] as number, v1);
-        H[i] = second;
-      }
-      const w1 = f32(wi - f32(f32(m1 * alpha) / f32(f32(Math.sqrt(second)) + eps)));
-      M[i] = m1;
-      V[i] = v1;
-      W[i] = w1;
-    }
-  };
-
-export interface RmspropConstants {
-  lr: number;
-  /** float32(rho), float32(1 - rho), float32(epsilon), float32(momentum). */
-  rho: number;
-  c: number;
-  eps: number;
-  momentum: number;
-  /** Whether the rule has the momentum slot (momentum > 0 before rounding). */
-  useMomentum: boolean;
-  centered: boolean;
+/**
+ * RMSprop, consts [lr, rho, 1 - rho, epsilon, momentum]; targets weight, velocity
+ * [, momentum][, averageGradient] (the rule's slot order).
+ */
+export function rmspropKernel(momentum: boolean, centered: boolean): UpdateKernel {
+  const [lr, rho, c, eps, mu] = [0, 1, 2, 3, 4].map(constant) as Expr[];
+  const [w, v] = [target(0), target(1)];
+  const v1 = add(mul(rho as Expr, v), mul(c as Expr, mul(g, g)));
+  const outputs = [w, v1];
+  let denominator = add(v1, eps as Expr);
+  if (centered) {
+    const a1 = add(mul(rho as Expr, target(momentum ? 3 : 2)), mul(c as Expr, g));
+    denominator = add(sub(v1, mul(a1, a1)), eps as Expr);
+    outputs[momentum ? 3 : 2] = a1;
+  }
+  const increment = div(mul(lr as Expr, g), sqrt(denominator));
+  if (momentum) {
+    const m1 = add(mul(mu as Expr, target(2)), increment);
+    outputs[2] = m1;
+    outputs[0] = sub(w, m1);
+  } else outputs[0] = sub(w, increment);
+  return { targets: outputs.length, consts: 5, outputs };
 }
 
-/** Keras's RMSprop; slots velocity[, momentum][, averageGradient] (the rule's order). */
-export const rmspropLoop =
-  (k: RmspropConstants): FusedLoop =>
-  (n, g, src, dst) => {
-    const { lr, rho, c, eps, momentum, useMomentum, centered } = k;
-    const [w, v, W, V] = [at(src, 0), at(src, 1), at(dst, 0), at(dst, 1)];
-    const m = useMomentum ? at(src, 2) : w;
-    const M = useMomentum ? at(dst, 2) : W;
-    const a = centered ? at(src, useMomentum ? 3 : 2) : w;
-    const A = centered ? at(dst, useMomentum ? 3 : 2) : W;
-    for (let i = 0; i < n; i++) {
-      const gi = g[i] as number;
-      const wi = w[i] as number;
-      const v1 = f32(f32(rho * (v[i] as number)) + f32(c * f32(gi * gi)));
-      let denominator: number;
-      if (centered) {
-        const a1 = f32(f32(rho * (a[i] as number)) + f32(c * gi));
-        A[i] = a1;
-        denominator = f32(f32(v1 - f32(a1 * a1)) + eps);
-      } else denominator = f32(v1 + eps);
-      const increment = f32(f32(lr * gi) / f32(Math.sqrt(denominator)));
-      V[i] = v1;
-      if (useMomentum) {
-        const m1 = f32(f32(momentum * (m[i] as number)) + increment);
-        M[i] = m1;
-        W[i] = f32(wi - m1);
-      } else W[i] = f32(wi - increment);
-    }
-  };
+/** Adagrad, consts [lr, epsilon]; targets weight, accumulator. */
+export function adagradKernel(): UpdateKernel {
+  const [w, acc, lr, eps] = [target(0), target(1), constant(0), constant(1)];
+  const acc1 = add(acc, mul(g, g));
+  return { targets: 2, consts: 2, outputs: [sub(w, div(mul(lr, g), sqrt(add(acc1, eps)))), acc1] };
+}
 
-/** Keras's Adagrad; slot accumulator. */
-export const adagradLoop =
-  (lr: number, eps: number): FusedLoop =>
-  (n, g, src, dst) => {
-    const [w, acc, W, ACC] = [at(src, 0), at(src, 1), at(dst, 0), at(dst, 1)];
-    for (let i = 0; i < n; i++) {
-      const gi = g[i] as number;
-      const wi = w[i] as number;
-      const acc1 = f32((acc[i] as number) + f32(gi * gi));
-      ACC[i] = acc1;
-      W[i] = f32(wi - f32(f32(lr * gi) / f32(Math.sqrt(f32(acc1 + eps)))));
-    }
-  };
+/** Adadelta, consts [lr, rho, 1 - rho, epsilon]; targets weight, accumulatedGrad, ...DeltaVar. */
+export function adadeltaKernel(): UpdateKernel {
+  const [lr, rho, c, eps] = [0, 1, 2, 3].map(constant) as Expr[];
+  const [w, accG, accD] = [target(0), target(1), target(2)];
+  const rms = (x: Expr) => sqrt(add(x, eps as Expr));
+  const accG1 = add(mul(accG, rho as Expr), mul(c as Expr, mul(g, g)));
+  const delta = neg(div(mul(rms(accD), g), rms(accG1)));
+  const accD1 = add(mul(rho as Expr, accD), mul(c as Expr, mul(delta, delta)));
+  return { targets: 3, consts: 4, outputs: [add(w, mul(lr as Expr, delta)), accG1, accD1] };
+}
 
-/** Keras's Adadelta; slots accumulatedGrad, accumulatedDeltaVar. rho, c = 1 - rho, eps float32. */
-export const adadeltaLoop =
-  (lr: number, rho: number, c: number, eps: number): FusedLoop =>
-  (n, g, src, dst) => {
-    const [w, ag, ad, W, AG, AD] = [
-      at(src, 0),
-      at(src, 1),
-      at(src, 2),
-      at(dst, 0),
-      at(dst, 1),
-      at(dst, 2),
-    ];
-    for (let i = 0; i < n; i++) {
-      const gi = g[i] as number;
-      const wi = w[i] as number;
-      const adi = ad[i] as number;
-      const ag1 = f32(f32((ag[i] as number) * rho) + f32(c * f32(gi * gi)));
-      const rmsD = f32(Math.sqrt(f32(adi + eps)));
-      const rmsG = f32(Math.sqrt(f32(ag1 + eps)));
-      const delta = -f32(f32(rmsD * gi) / rmsG);
-      const ad1 = f32(f32(rho * adi) + f32(c * f32(delta * delta)));
-      AG[i] = ag1;
-      AD[i] = ad1;
-      W[i] = f32(wi + f32(lr * delta));
-    }
-  };
-
-/** Keras's Adamax; slots momentum, norm. c1 = 1 - beta1, beta2, correction, eps float32. */
-export const adamaxLoop =
-  (lr: number, c1: number, beta2: number, correction: number, eps: number): FusedLoop =>
-  (n, g, src, dst) => {
-    const [w, m, u, W, M, U] = [
-      at(src, 0),
-      at(src, 1),
-      at(src, 2),
-      at(dst, 0),
-      at(dst, 1),
-      at(dst, 2),
-    ];
-    for (let i = 0; i < n; i++) {
-      const gi = g[i] as number;
-      const wi = w[i] as number;
-      const mi = m[i] as number;
-      const m1 = f32(mi + f32(f32(gi - mi) * c1));
-      const u1 = Math.max(f32(beta2 * (u[i] as number)), Math.abs(gi));
-      M[i] = m1;
-      U[i] = u1;
-      W[i] = f32(wi - f32(f32(lr * m1) / f32(correction * f32(u1 + eps))));
-    }
-  };
+/** Adamax, consts [lr, 1 - beta1, beta2, 1 - beta1^t, epsilon]; targets weight, momentum, norm. */
+export function adamaxKernel(): UpdateKernel {
+  const [lr, c1, beta2, correction, eps] = [0, 1, 2, 3, 4].map(constant) as Expr[];
+  const [w, m, u] = [target(0), target(1), target(2)];
+  const m1 = add(m, mul(sub(g, m), c1 as Expr));
+  const u1 = max(mul(beta2 as Expr, u), abs(g));
+  const w1 = sub(w, div(mul(lr as Expr, m1), mul(correction as Expr, add(u1, eps as Expr))));
+  return { targets: 3, consts: 5, outputs: [w1, m1, u1] };
+}
 
 interface WasmBackend {
   wasm: {
+    /** Emscripten's instance exports; `memory` is the heap every tensor lives in. */
+    asm?: { memory?: unknown };
     tfjs: {
       registerTensor(id: number, size: number, offset: number): void;
       disposeData(id: number): void;
@@ -226,8 +145,8 @@ interface CpuBackend {
 export interface FusedApply {
   /** Whether `apply` can reach the data of `g` (float32, the variable's shape) and `targets`. */
   reaches(g: tf.Tensor, targets: readonly tf.Variable[]): boolean;
-  /** Runs `loop` over every element, leaving each target with its new values. */
-  apply(loop: FusedLoop, g: tf.Tensor, targets: readonly tf.Variable[]): void;
+  /** Runs the update over every element, leaving each target with its new values. */
+  apply(update: FusedUpdate, g: tf.Tensor, targets: readonly tf.Variable[]): void;
 }
 
 /** The fused update for the current engine (wasm and cpu), else undefined. */
@@ -239,7 +158,7 @@ export function fusedApply(): FusedApply | undefined {
     if (b.wasm?.tfjs && b.dataIdMap && b.makeOutput && b.typedArrayFromHeap && b.refCount) {
       const w = b as WasmBackend;
       // Every float32 tensor of the wasm engine lives on its heap.
-      return { reaches: () => true, apply: (loop, g, targets) => wasmApply(w, loop, g, targets) };
+      return { reaches: () => true, apply: (u, g, targets) => wasmApply(w, u, g, targets) };
     }
   }
   if (name === 'cpu') {
@@ -250,7 +169,7 @@ export function fusedApply(): FusedApply | undefined {
       const float = (t: tf.Tensor) => c.data.get(t.dataId).values instanceof Float32Array;
       return {
         reaches: (g, targets) => float(g) && targets.every(float),
-        apply: (loop, g, targets) => cpuApply(c, loop, g, targets),
+        apply: (u, g, targets) => cpuApply(c, u, g, targets),
       };
     }
   }
@@ -265,19 +184,25 @@ export function fusedApply(): FusedApply | undefined {
  * packed, keyed by that id (matmul, conv2d), and disposing the id is what drops them; a kept
  * operator would compute with the old weights.
  */
-function wasmApply(b: WasmBackend, loop: FusedLoop, g: tf.Tensor, targets: readonly tf.Variable[]) {
+function wasmApply(b: WasmBackend, u: FusedUpdate, g: tf.Tensor, targets: readonly tf.Variable[]) {
   const n = g.size;
   if (n === 0) return;
   const fresh = targets.map((t) =>
     b.refCount(t.dataId) === 1 ? undefined : b.makeOutput([...t.shape], 'float32'),
   );
-  // Views after every allocation: growing the heap detaches older ones.
-  const src = targets.map((t) => b.typedArrayFromHeap(t));
-  const dst = targets.map((_, k) => {
-    const out = fresh[k];
-    return out ? b.typedArrayFromHeap(out) : (src[k] as Float32Array);
-  });
-  loop(n, b.typedArrayFromHeap(g), src, dst);
+  const memory = b.wasm.asm?.memory;
+  if (isWasmMemory(memory)) {
+    const offset = (t: tf.TensorInfo) => b.dataIdMap.get(t.dataId).memoryOffset;
+    const src = targets.map(offset);
+    const dst = targets.map((t, k) => offset(fresh[k] ?? t));
+    wasmUpdate(u.kernel, memory)(n, offset(g), ...src, ...dst, ...u.consts);
+  } else {
+    // The same update as a JS loop over views (taken after every allocation: growing the heap
+    // detaches older ones), where this build does not expose its memory.
+    const src = targets.map((t) => b.typedArrayFromHeap(t));
+    const dst = targets.map((t, k) => b.typedArrayFromHeap(fresh[k] ?? t));
+    jsUpdate(u.kernel)(n, b.typedArrayFromHeap(g), src, dst, u.consts);
+  }
   targets.forEach((t, k) => {
     const out = fresh[k];
     if (out) {
@@ -298,12 +223,12 @@ function wasmApply(b: WasmBackend, loop: FusedLoop, g: tf.Tensor, targets: reado
  * its values. A variable alone on its data gets the new array in the backend's storage (no
  * tensor, no engine bookkeeping); a shared one is assigned a new tensor.
  */
-function cpuApply(b: CpuBackend, loop: FusedLoop, g: tf.Tensor, targets: readonly tf.Variable[]) {
+function cpuApply(b: CpuBackend, u: FusedUpdate, g: tf.Tensor, targets: readonly tf.Variable[]) {
   const gv = b.data.get(g.dataId).values as Float32Array;
   const src = targets.map((t) => b.data.get(t.dataId).values as Float32Array);
   const n = g.size;
   const dst = targets.map(() => new Float32Array(n));
-  loop(n, gv, src, dst);
+  jsUpdate(u.kernel)(n, gv, src, dst, u.consts);
   targets.forEach((t, k) => {
     const values = dst[k] as Float32Array;
     if (b.refCount(t.dataId) === 1) b.data.get(t.dataId).values = values;

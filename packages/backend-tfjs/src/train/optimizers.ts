@@ -2,16 +2,16 @@ import { type Optimizer, type OptimizerObject, optimizerObject } from '@netspec/
 import { tf } from '../tf.js';
 import { clipGradients } from './clipping.js';
 import {
-  adadeltaLoop,
-  adagradLoop,
-  adamaxLoop,
-  adamLoop,
+  adadeltaKernel,
+  adagradKernel,
+  adamaxKernel,
+  adamKernel,
   type FusedApply,
-  type FusedLoop,
+  type FusedUpdate,
   fusedApply,
-  rmspropLoop,
-  sgdLoop,
-  sgdMomentumLoop,
+  rmspropKernel,
+  sgdKernel,
+  sgdMomentumKernel,
 } from './optimizer-fused.js';
 
 /**
@@ -47,11 +47,8 @@ interface Rule {
   initial?: Record<string, number>;
   /** Assigns the new slot values and the new variable value. */
   update(step: Step, variable: tf.Variable, g: tf.Tensor, s: Slots): void;
-  /**
-   * The same update as one pass per variable (optimizer-fused.ts), bit for bit; `decay` is
-   * AdamW's float32 weight decay (0: none), which only Adam's loop takes.
-   */
-  fused(step: Step, decay: number): FusedLoop;
+  /** The same update as one pass per variable (optimizer-fused.ts), bit for bit. */
+  fused(step: Step): FusedUpdate;
 }
 
 const f32 = Math.fround;
@@ -72,15 +69,18 @@ const slot = (s: Slots, name: string): tf.Variable => {
 type Of<T extends OptimizerObject['type']> = Extract<OptimizerObject, { type: T }>;
 
 function sgd(o: Of<'sgd'>): Rule {
-  if (o.momentum === 0)
+  if (o.momentum === 0) {
+    const kernel = sgdKernel();
     return {
       slots: [],
       update: ({ lr }, v, g) => v.assign(tf.sub(v, tf.mul(g, lr))),
-      fused: ({ lr }) => sgdLoop(lr),
+      fused: ({ lr }) => ({ kernel, consts: [lr] }),
     };
+  }
+  const kernel = sgdMomentumKernel(o.nesterov);
   return {
     slots: ['momentum'],
-    fused: ({ lr }) => sgdMomentumLoop(lr, scalar(o.momentum), o.nesterov),
+    fused: ({ lr }) => ({ kernel, consts: [lr, scalar(o.momentum)] }),
     update: ({ lr }, v, g, s) => {
       const m = slot(s, 'momentum');
       m.assign(tf.sub(tf.mul(m, o.momentum), tf.mul(g, lr)));
@@ -99,18 +99,22 @@ function adam(o: AdamLike): Rule {
     const root = f32(Math.sqrt(f32(1 - power(o.beta2, t))));
     return f32(f32(lr * root) / f32(1 - power(o.beta1, t)));
   };
+  // AdamW's decoupled decay (w -= w wd lr, Keras's _apply_weight_decay) is the loop's first op.
+  const decay = o.type === 'adamw' ? o.weightDecay : 0;
+  const kernel = adamKernel(o.amsgrad, decay !== 0);
   return {
     slots: o.amsgrad ? ['momentum', 'velocity', 'velocityHat'] : ['momentum', 'velocity'],
-    fused: ({ lr, t }, decay) =>
-      adamLoop({
+    fused: ({ lr, t }) => ({
+      kernel,
+      consts: [
         lr,
-        alpha: alphaOf(lr, t),
-        c1: scalar(1 - o.beta1),
-        c2: scalar(1 - o.beta2),
-        eps: scalar(o.epsilon),
-        amsgrad: o.amsgrad,
-        decay,
-      }),
+        alphaOf(lr, t),
+        scalar(1 - o.beta1),
+        scalar(1 - o.beta2),
+        scalar(o.epsilon),
+        scalar(decay),
+      ],
+    }),
     update: ({ lr, t }, v, g, s) => {
       const [m, vel] = [slot(s, 'momentum'), slot(s, 'velocity')];
       const alpha = alphaOf(lr, t);
@@ -131,18 +135,13 @@ function rmsprop(o: Of<'rmsprop'>): Rule {
   const slots = ['velocity'];
   if (o.momentum > 0) slots.push('momentum');
   if (o.centered) slots.push('averageGradient');
+  const kernel = rmspropKernel(o.momentum > 0, o.centered);
   return {
     slots,
-    fused: ({ lr }) =>
-      rmspropLoop({
-        lr,
-        rho: scalar(o.rho),
-        c: scalar(1 - o.rho),
-        eps: scalar(o.epsilon),
-        momentum: scalar(o.momentum),
-        useMomentum: o.momentum > 0,
-        centered: o.centered,
-      }),
+    fused: ({ lr }) => ({
+      kernel,
+      consts: [lr, scalar(o.rho), scalar(1 - o.rho), scalar(o.epsilon), scalar(o.momentum)],
+    }),
     update: ({ lr }, v, g, s) => {
       const vel = slot(s, 'velocity');
       vel.assign(tf.add(tf.mul(o.rho, vel), tf.mul(1 - o.rho, tf.square(g))));
@@ -164,10 +163,11 @@ function rmsprop(o: Of<'rmsprop'>): Rule {
 }
 
 function adagrad(o: Of<'adagrad'>): Rule {
+  const kernel = adagradKernel();
   return {
     slots: ['accumulator'],
     initial: { accumulator: o.initialAccumulatorValue },
-    fused: ({ lr }) => adagradLoop(lr, scalar(o.epsilon)),
+    fused: ({ lr }) => ({ kernel, consts: [lr, scalar(o.epsilon)] }),
     update: ({ lr }, v, g, s) => {
       const acc = slot(s, 'accumulator');
       acc.assign(tf.add(acc, tf.square(g)));
@@ -178,9 +178,13 @@ function adagrad(o: Of<'adagrad'>): Rule {
 
 function adadelta(o: Of<'adadelta'>): Rule {
   const rms = (x: tf.Tensor) => tf.sqrt(tf.add(x, o.epsilon));
+  const kernel = adadeltaKernel();
   return {
     slots: ['accumulatedGrad', 'accumulatedDeltaVar'],
-    fused: ({ lr }) => adadeltaLoop(lr, scalar(o.rho), scalar(1 - o.rho), scalar(o.epsilon)),
+    fused: ({ lr }) => ({
+      kernel,
+      consts: [lr, scalar(o.rho), scalar(1 - o.rho), scalar(o.epsilon)],
+    }),
     update: ({ lr }, v, g, s) => {
       const [accG, accD] = [slot(s, 'accumulatedGrad'), slot(s, 'accumulatedDeltaVar')];
       accG.assign(tf.add(tf.mul(accG, o.rho), tf.mul(1 - o.rho, tf.square(g))));
@@ -193,16 +197,19 @@ function adadelta(o: Of<'adadelta'>): Rule {
 }
 
 function adamax(o: Of<'adamax'>): Rule {
+  const kernel = adamaxKernel();
   return {
     slots: ['momentum', 'norm'],
-    fused: ({ lr, t }) =>
-      adamaxLoop(
+    fused: ({ lr, t }) => ({
+      kernel,
+      consts: [
         lr,
         scalar(1 - o.beta1),
         scalar(o.beta2),
         f32(1 - power(o.beta1, t)),
         scalar(o.epsilon),
-      ),
+      ],
+    }),
     update: ({ lr, t }, v, g, s) => {
       const [m, u] = [slot(s, 'momentum'), slot(s, 'norm')];
       m.assign(tf.add(m, tf.mul(tf.sub(g, m), 1 - o.beta1)));
@@ -292,7 +299,7 @@ class KerasOptimizer implements NetspecOptimizer {
       const clipped = clipGradients(grads, this.options).map((g) =>
         g && g.dtype !== 'float32' ? tf.cast(g, 'float32') : g,
       );
-      // Every variable is fused or none: the loop decays AdamW's weight itself.
+      // Every variable is fused or none: the fused update decays AdamW's weight itself.
       if (fused && this.applyFused(fused, step, clipped)) return;
       clipped.forEach((g, i) => {
         const v = this.variables[i];
@@ -318,10 +325,9 @@ class KerasOptimizer implements NetspecOptimizer {
       return g && v && s ? [v, ...this.rule.slots.map((name) => slot(s, name))] : undefined;
     });
     if (!targets.every((t, i) => !t || fused.reaches(grads[i] as tf.Tensor, t))) return false;
-    const o = this.options;
-    const loop = this.rule.fused(step, o.type === 'adamw' ? f32(o.weightDecay) : 0);
+    const update = this.rule.fused(step);
     targets.forEach((t, i) => {
-      if (t) fused.apply(loop, grads[i] as tf.Tensor, t);
+      if (t) fused.apply(update, grads[i] as tf.Tensor, t);
     });
     return true;
   }
