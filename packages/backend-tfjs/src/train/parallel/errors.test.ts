@@ -71,6 +71,39 @@ describe('training thread errors', () => {
   });
 });
 
+describe('threads after a failure on the main thread', () => {
+  it('a thread whose reply was never read is not reused by the next run', async () => {
+    const model = buildModel(spec);
+    const weights = SharedWeights.of(model);
+    weights.write(model);
+    const options = () => ({
+      engine: 'wasm',
+      spec,
+      training,
+      layout: weights.layout,
+      weights: weights.buffer,
+      grads: [new SharedArrays([8, 2]).buffer],
+      outputs: true,
+    });
+    const x = () => ({
+      x: { data: new Float32Array(16), shape: [4, 4], dtype: 'float32' as const },
+    });
+    const y = () => ({ out: { data: new Int32Array(4), shape: [4], dtype: 'int32' as const } });
+    const first = await TrainingThreads.start(1, options());
+    // As when the main thread's own shard throws: the thread's step is sent, never read.
+    first.request(0, { type: 'step', seed: 1, x: x(), y: y(), size: 4 });
+    first.dispose();
+    const second = await TrainingThreads.start(1, options());
+    try {
+      second.request(0, { type: 'step', seed: 1, x: x(), y: y(), size: 4 });
+      expect(second.receive(0).type).toBe('result');
+    } finally {
+      second.dispose();
+      model.dispose();
+    }
+  });
+});
+
 describe('process exit', () => {
   const index = fileURLToPath(new URL('../../../dist/index.js', import.meta.url));
   /** Runs a script in a fresh Node process; resolves with its exit code and output. */

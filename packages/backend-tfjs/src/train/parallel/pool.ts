@@ -46,6 +46,8 @@ interface Thread {
   exited: boolean;
   /** Answered 'ready' once: tfjs and the engine are loaded. */
   started: boolean;
+  /** A step was sent and its reply not read yet. */
+  busy: boolean;
 }
 
 /** Released threads by engine, ready for the next run. */
@@ -84,7 +86,15 @@ function spawn(engine: string): Thread {
   const signal = new Int32Array(new SharedArrayBuffer(4));
   const init: ThreadInit = { engine, signal: signal.buffer as SharedArrayBuffer, port: port2 };
   const worker = newWorker(init, port2);
-  const thread: Thread = { engine, worker, port: port1, signal, exited: false, started: false };
+  const thread: Thread = {
+    engine,
+    worker,
+    port: port1,
+    signal,
+    exited: false,
+    started: false,
+    busy: false,
+  };
   worker.on('error', (e) => {
     thread.failure = e.message;
   });
@@ -147,7 +157,9 @@ export class TrainingThreads {
   /** Sends thread `slot` a shard; its reply is read with `receive`. */
   request(slot: number, request: StepRequest): void {
     if (this.broken) throw new TrainingThreadError(this.broken);
-    post(this.threads[slot] as Thread, request, [...buffersOf(request.x), ...buffersOf(request.y)]);
+    const thread = this.threads[slot] as Thread;
+    thread.busy = true;
+    post(thread, request, [...buffersOf(request.x), ...buffersOf(request.y)]);
   }
 
   /** Blocks until thread `slot` replies; a failed or stopped thread throws. */
@@ -156,6 +168,7 @@ export class TrainingThreads {
     for (;;) {
       const got = receiveMessageOnPort(thread.port);
       if (got) {
+        thread.busy = false;
         const reply = got.message as ThreadReply;
         if (reply.type === 'result') return reply;
         throw this.unexpected(slot, reply);
@@ -170,13 +183,14 @@ export class TrainingThreads {
 
   /**
    * Ends this run's use of the threads: healthy ones free their model and go idle for the next
-   * run; after a failure (their state unknown) all of them stop.
+   * run; after a failure (their state unknown) all of them stop, and so does a thread whose reply
+   * was never read (the main thread failed mid-step): the next run must not read it.
    */
   dispose(): void {
     if (this.released) return;
     this.released = true;
     for (const t of this.threads) {
-      if (this.broken || !t.started || t.exited) {
+      if (this.broken || !t.started || t.exited || t.busy) {
         t.port.close();
         void t.worker.terminate();
         continue;
