@@ -94,7 +94,7 @@ describe('AvgPoolGrad on wasm', () => {
     const f = () => {
       const x = tf.tensor4d(randomValues(3 * 28 * 28 * 6, 1), [3, 28, 28, 6]);
       const w = tf.tensor4d(randomValues(3 * 14 * 14 * 6, 2), [3, 14, 14, 6]);
-      return tf.grad((v: tf.Tensor4D) => tf.sum(tf.mul(tf.avgPool(v, 2, 2, 'valid'), w)))(x);
+      return tf.grad((v) => tf.sum(tf.mul(tf.avgPool(v as tf.Tensor4D, 2, 2, 'valid'), w)))(x);
     };
     const [cpu, wasm] = [await runOn('cpu', f), await runOn('wasm', f)];
     expect(relativeError(wasm[0] as never, cpu[0] as never)).toBeLessThanOrEqual(TOLERANCE);

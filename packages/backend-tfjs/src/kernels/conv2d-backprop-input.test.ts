@@ -207,7 +207,7 @@ describe('Conv2DBackpropInput on wasm', () => {
     const f = () => {
       const x = tf.tensor4d(randomValues(2 * 9 * 7 * 3, 1), [2, 9, 7, 3]);
       const w = tf.tensor4d(randomValues(3 * 3 * 3 * 4, 2), [3, 3, 3, 4]);
-      const dx = tf.grad((v: tf.Tensor4D) => tf.sum(tf.square(tf.conv2d(v, w, 2, 'same'))))(x);
+      const dx = tf.grad((v) => tf.sum(tf.square(tf.conv2d(v as tf.Tensor4D, w, 2, 'same'))))(x);
       const t = tf.conv2dTranspose(
         tf.slice(x, [0, 0, 0, 0], [2, 5, 4, 3]),
         w.transpose([0, 1, 3, 2]) as tf.Tensor4D,
