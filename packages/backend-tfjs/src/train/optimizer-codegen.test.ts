@@ -80,7 +80,9 @@ describe('optimizer update compiled to wasm SIMD equals the JS loop', () => {
           jsUpdate(k)(n, g, src, expected, consts);
           const dst = (t: number) => (inPlace ? 1 + t : 1 + k.targets + t);
           const targets = Array.from({ length: k.targets }, (_, t) => t);
-          wasmUpdate(k, memory)(
+          const simd = wasmUpdate(k, memory);
+          if (!simd) throw new Error('the update did not compile');
+          simd(
             n,
             at(0),
             ...targets.map((t) => at(1 + t)),

@@ -124,23 +124,31 @@ const WebAssemblyJs = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }
 export const isWasmMemory = (m: unknown): m is object =>
   WebAssemblyJs !== undefined && m instanceof WebAssemblyJs.Memory;
 
-const wasmCache = new WeakMap<object, WeakMap<UpdateKernel, WasmUpdate>>();
+const wasmCache = new WeakMap<object, WeakMap<UpdateKernel, WasmUpdate | null>>();
 
-/** The kernel compiled to a SIMD loop over `memory` (tfjs-wasm's heap), cached per memory. */
-export function wasmUpdate(k: UpdateKernel, memory: object): WasmUpdate {
+/**
+ * The kernel compiled to a SIMD loop over `memory` (tfjs-wasm's heap), cached per memory; undefined
+ * where it cannot be instantiated over it (a shared memory of a threaded build, or a browser's
+ * main thread refusing synchronous compilation), and the caller runs the JS loop instead.
+ */
+export function wasmUpdate(k: UpdateKernel, memory: object): WasmUpdate | undefined {
   let perMemory = wasmCache.get(memory);
   if (!perMemory) {
     perMemory = new WeakMap();
     wasmCache.set(memory, perMemory);
   }
   const cached = perMemory.get(k);
-  if (cached) return cached;
-  const api = WebAssemblyJs as WebAssemblyApi;
-  const module = new api.Module(Uint8Array.from(moduleBytes(k)));
-  const instance = new api.Instance(module, { env: { memory } });
-  const f = instance.exports.update as WasmUpdate;
+  if (cached !== undefined) return cached ?? undefined;
+  let f: WasmUpdate | null = null;
+  try {
+    const api = WebAssemblyJs as WebAssemblyApi;
+    const module = new api.Module(Uint8Array.from(moduleBytes(k)));
+    f = new api.Instance(module, { env: { memory } }).exports.update as WasmUpdate;
+  } catch {
+    f = null;
+  }
   perMemory.set(k, f);
-  return f;
+  return f ?? undefined;
 }
 
 const I32 = 0x7f;

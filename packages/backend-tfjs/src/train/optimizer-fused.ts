@@ -157,8 +157,12 @@ export function fusedApply(): FusedApply | undefined {
     const b = backend as Partial<WasmBackend>;
     if (b.wasm?.tfjs && b.dataIdMap && b.makeOutput && b.typedArrayFromHeap && b.refCount) {
       const w = b as WasmBackend;
-      // Every float32 tensor of the wasm engine lives on its heap.
-      return { reaches: () => true, apply: (u, g, targets) => wasmApply(w, u, g, targets) };
+      // Every tensor of the wasm engine lives on its heap; the loops read and write float32.
+      return {
+        reaches: (g, targets) =>
+          g.dtype === 'float32' && targets.every((t) => t.dtype === 'float32'),
+        apply: (u, g, targets) => wasmApply(w, u, g, targets),
+      };
     }
   }
   if (name === 'cpu') {
@@ -166,7 +170,8 @@ export function fusedApply(): FusedApply | undefined {
     if (b.data && b.refCount) {
       const c = b as CpuBackend;
       // Float32 tensors made from other arrays (a plain number[]) keep them as given.
-      const float = (t: tf.Tensor) => c.data.get(t.dataId).values instanceof Float32Array;
+      const float = (t: tf.Tensor) =>
+        t.dtype === 'float32' && c.data.get(t.dataId).values instanceof Float32Array;
       return {
         reaches: (g, targets) => float(g) && targets.every(float),
         apply: (u, g, targets) => cpuApply(c, u, g, targets),
@@ -191,14 +196,15 @@ function wasmApply(b: WasmBackend, u: FusedUpdate, g: tf.Tensor, targets: readon
     b.refCount(t.dataId) === 1 ? undefined : b.makeOutput([...t.shape], 'float32'),
   );
   const memory = b.wasm.asm?.memory;
-  if (isWasmMemory(memory)) {
+  const simd = isWasmMemory(memory) ? wasmUpdate(u.kernel, memory) : undefined;
+  if (simd) {
     const offset = (t: tf.TensorInfo) => b.dataIdMap.get(t.dataId).memoryOffset;
     const src = targets.map(offset);
     const dst = targets.map((t, k) => offset(fresh[k] ?? t));
-    wasmUpdate(u.kernel, memory)(n, offset(g), ...src, ...dst, ...u.consts);
+    simd(n, offset(g), ...src, ...dst, ...u.consts);
   } else {
     // The same update as a JS loop over views (taken after every allocation: growing the heap
-    // detaches older ones), where this build does not expose its memory.
+    // detaches older ones), where the module cannot run over this build's memory.
     const src = targets.map((t) => b.typedArrayFromHeap(t));
     const dst = targets.map((t, k) => b.typedArrayFromHeap(fresh[k] ?? t));
     jsUpdate(u.kernel)(n, b.typedArrayFromHeap(g), src, dst, u.consts);
