@@ -203,23 +203,33 @@ for (const engine of ['cpu', 'wasm'] as const) {
       plain.dispose();
     });
 
-    it('a product with an updated weight sees the new values (no cached packed weights)', () => {
-      // tfjs-wasm keeps XNNPACK operators with packed weights per weight tensor id: an update in
-      // place must drop them as a fresh tensor would.
+    it('products and convolutions with updated weights see the new values', () => {
+      // tfjs-wasm keeps XNNPACK operators with packed weights per weight and bias tensor id
+      // (matmul, fused matmul, conv2d): an update in place must drop them as a fresh tensor would.
       const o = OPTIMIZERS[0]?.[1] as OptimizerObject;
       const w = variable([1, 2, 3, 4, 5, 6], [3, 2]);
+      const bias = variable([0.5, -1], [2]);
+      const filter = variable([1, -1, 2, 0.5, 0, 3, -2, 1], [2, 2, 1, 2]);
       const x = tf.tensor2d([1, 0.5, -1, 2, 0, 1], [2, 3]);
-      const opt = createOptimizer(o, [w], { fused: true });
-      const g = tf.fill([3, 2], 10);
+      const image = tf.tensor4d([1, 2, 0, -1, 3, 1, 0.5, 2, -2], [1, 3, 3, 1]);
+      const vars = [w, bias, filter];
+      const opt = createOptimizer(o, vars, { fused: true });
+      const grads = vars.map((v) => tf.fill(v.shape, 10));
+      const outputs = (a: tf.Tensor2D, b: tf.Tensor1D, f: tf.Tensor4D) => [
+        tf.matMul(x, a),
+        tf.fused.matMul({ a: x, b: a, bias: b, activation: 'relu' }),
+        tf.conv2d(image, f, 1, 'valid'),
+      ];
       for (let k = 0; k < 3; k++) {
-        tf.matMul(x, w).dispose();
-        opt.apply([g], 1);
-        const expected = tf.tidy(() => tf.matMul(x, tf.tensor(w.dataSync(), w.shape)));
-        const product = tf.matMul(x, w);
-        expect(bitsOf(product)).toEqual(bitsOf(expected));
-        tf.dispose([expected, product]);
+        tf.dispose(outputs(w as tf.Tensor2D, bias as tf.Tensor1D, filter as tf.Tensor4D));
+        opt.apply(grads, 1);
+        const copies = vars.map((v) => tf.tensor(v.dataSync(), v.shape));
+        const expected = outputs(...(copies as [tf.Tensor2D, tf.Tensor1D, tf.Tensor4D]));
+        const seen = outputs(w as tf.Tensor2D, bias as tf.Tensor1D, filter as tf.Tensor4D);
+        expect(seen.map(bitsOf)).toEqual(expected.map(bitsOf));
+        tf.dispose([...copies, ...expected, ...seen]);
       }
-      tf.dispose([w, x, g]);
+      tf.dispose([...vars, x, image, ...grads]);
       opt.dispose();
     });
 
