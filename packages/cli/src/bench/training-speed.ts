@@ -40,7 +40,7 @@ const MODELS: Model[] = [
     batch: 64,
     input: { shape: [28, 28, 1] },
     target: { shape: [], classes: 10 },
-    steps: 60,
+    steps: 300,
   },
   {
     name: 'resnet20',
@@ -48,7 +48,7 @@ const MODELS: Model[] = [
     batch: 64,
     input: { shape: [32, 32, 3] },
     target: { shape: [], classes: 10 },
-    steps: 10,
+    steps: 20,
   },
   {
     name: 'lstm',
@@ -56,7 +56,7 @@ const MODELS: Model[] = [
     batch: 64,
     input: { shape: [64], vocabulary: 1000 },
     target: { shape: [], classes: 2 },
-    steps: 30,
+    steps: 100,
   },
   {
     name: 'gpt-small',
@@ -64,7 +64,7 @@ const MODELS: Model[] = [
     batch: 16,
     input: { shape: [64], vocabulary: 256 },
     target: { shape: [64], classes: 256 },
-    steps: 15,
+    steps: 40,
   },
 ];
 
@@ -99,7 +99,7 @@ function writeData(m: Model, dir: string): void {
 async function netspecRate(m: Model, dir: string, threads: number) {
   const args = [CLI, 'train', join(dir, 'spec.json'), '--data', dir, '--epochs', '1'];
   args.push('--json', '--engine', 'wasm', '--threads', String(threads));
-  args.push('--out', join(dir, `run-${threads}`));
+  args.push('--out', mkdtempSync(join(dir, `run-${threads}-`)));
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => {
@@ -161,7 +161,8 @@ async function main(): Promise<void> {
     options: {
       models: { type: 'string', default: MODELS.map((m) => m.name).join(',') },
       threads: { type: 'string', default: [...new Set([1, cores])].join(',') },
-      torch: { type: 'boolean', default: true },
+      // 'off' skips PyTorch even when it is installed.
+      torch: { type: 'string', default: 'auto' },
       out: { type: 'string', default: join('bench-results', 'training-speed.json') },
     },
   });
@@ -184,7 +185,7 @@ async function main(): Promise<void> {
           `${m.name}: netspec ${t} thread(s) ${r.samplesPerSecond.toFixed(1)}/s\n`,
         );
       }
-      const torch = values.torch ? torchRate(m) : { skipped: '--no-torch' };
+      const torch = values.torch === 'off' ? { skipped: '--torch off' } : torchRate(m);
       const ratios: Record<string, number> = {};
       const gflops: Record<string, number> = {};
       if ('samplesPerSecond' in torch) {
