@@ -1,13 +1,10 @@
 import { tf } from '../tf.js';
 import { composedKernel, cropTo, pair, tapPadding } from './compose.js';
+import type { ConvPad, ConvRounding, WithDilations } from './conv2d-layout.js';
+import { padToNHWC, toNHWC } from './conv2d-layout.js';
 
-type Pad = tf.Conv2DBackpropFilterAttrs['pad'];
-type Rounding = tf.Conv2DBackpropFilterAttrs['dimRoundingMode'];
-
-/** Conv2DBackpropFilter's attributes; `dilations` is not in tfjs's type but is honoured. */
-export interface Conv2DFilterGradAttrs extends tf.Conv2DBackpropFilterAttrs {
-  dilations?: number | [number, number];
-}
+/** Conv2DBackpropFilter's attributes, `dilations` included. */
+export type Conv2DFilterGradAttrs = WithDilations<tf.Conv2DBackpropFilterAttrs>;
 
 /**
  * The filter gradient of a 2-D convolution (NHWC), built from one forward convolution:
@@ -26,9 +23,9 @@ export function conv2dFilterGrad(
   dy: tf.Tensor4D,
   filterShape: [number, number, number, number],
   strides: number | [number, number],
-  pad: Pad,
+  pad: ConvPad,
   dilations: number | [number, number] = 1,
-  dimRoundingMode?: Rounding,
+  dimRoundingMode?: ConvRounding,
 ): tf.Tensor4D {
   const info = tf.backend_util.computeConv2DInfo(
     x.shape,
@@ -51,14 +48,7 @@ export function conv2dFilterGrad(
   return tf.transpose(cropped, [1, 2, 0, 3]);
 }
 
-/** NCHW inputs as NHWC: the filter gradient does not depend on the layout. */
-const toNHWC = (t: tf.Tensor, format: string): tf.Tensor4D =>
-  (format === 'NCHW' ? tf.transpose(t, [0, 2, 3, 1]) : t) as tf.Tensor4D;
-
-/** NCHW explicit padding [[0,0],[0,0],rows,cols] in NHWC order [[0,0],rows,cols,[0,0]]. */
-const padToNHWC = (pad: Pad, format: string): Pad =>
-  format === 'NCHW' && Array.isArray(pad) ? [pad[0], pad[2], pad[3], pad[1]] : pad;
-
+// NCHW inputs go in as NHWC: the filter gradient does not depend on the layout.
 export const conv2dBackpropFilterKernel = composedKernel<Conv2DFilterGradAttrs>(
   ({ x, dy }, attrs) =>
     conv2dFilterGrad(

@@ -1,58 +1,18 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useEngine } from '../engine.js';
-import { Rng } from '../random.js';
-import { randomValues, relativeError, runOn } from '../test-utils/cross-backend.js';
+import { randomValues, runBareOnWasm, wasmError } from '../test-utils/cross-backend.js';
+import {
+  type ConvCase as Case,
+  convCases as cases,
+  convAttrs,
+  convOutShape as outputShape,
+  type Pad,
+  randomTensor,
+  type Shape4,
+  TOLERANCE,
+} from '../test-utils/kernel-cases.js';
 import { tf } from '../tf.js';
 import { conv2dBackpropInputKernel } from './conv2d-backprop-input.js';
-
-type Shape4 = [number, number, number, number];
-type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
-
-interface Case {
-  x: Shape4;
-  filter: Shape4;
-  strides: [number, number];
-  dilations: [number, number];
-  pad: Pad;
-  round?: 'floor' | 'ceil' | 'round';
-  format?: 'NCHW';
-}
-
-const TOLERANCE = 1e-4;
-
-/** Random legal cases: tfjs wants strides or dilations to be 1, and at least one output. */
-function cases(count: number, seed: number, dilate: boolean): Case[] {
-  const rng = new Rng(seed);
-  const pick = <T>(xs: T[]): T => xs[rng.int(xs.length)] as T;
-  const out: Case[] = [];
-  while (out.length < count) {
-    const filter: Shape4 = [1 + rng.int(5), 1 + rng.int(5), 1 + rng.int(8), 1 + rng.int(8)];
-    const dilations: [number, number] = dilate ? [1 + rng.int(2), 2] : [1, 1];
-    const strides: [number, number] = dilate ? [1, 1] : [1 + rng.int(3), 1 + rng.int(3)];
-    const x: Shape4 = [pick([1, 1, 2, 3]), 4 + rng.int(9), 4 + rng.int(9), filter[2]];
-    const side = () => rng.int(3);
-    const pad = pick<Pad>([
-      'same',
-      'valid',
-      side(),
-      [
-        [0, 0],
-        [side(), side()],
-        [side(), side()],
-        [0, 0],
-      ],
-    ]);
-    const round =
-      typeof pad === 'number' ? pick([undefined, 'floor', 'ceil', 'round'] as const) : undefined;
-    const c: Case = { x, filter, strides, dilations, pad, ...(round ? { round } : {}) };
-    if (outputShape(c).every((n) => n > 0)) out.push(c);
-  }
-  return out;
-}
-
-const info = (c: Case) =>
-  tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, c.dilations, c.pad, c.round);
-const outputShape = (c: Case) => info(c).outShape;
 
 /** The filter of `c` with d-1 zero taps between its taps: the undilated equivalent. */
 function spread(w: tf.Tensor4D, [dh, dw]: [number, number]): tf.Tensor4D {
@@ -74,35 +34,26 @@ function spread(w: tf.Tensor4D, [dh, dw]: [number, number]): tf.Tensor4D {
  * and no dilations instead (the cpu kernel ignores dilations).
  */
 function runCase(c: Case, seed: number, undilated = false): tf.Tensor {
-  let filter = tf.tensor4d(randomValues(tf.util.sizeFromShape(c.filter), seed), c.filter);
-  const dyShape = outputShape(c);
-  let dy = tf.tensor4d(randomValues(tf.util.sizeFromShape(dyShape), seed + 1), dyShape);
+  let filter = randomTensor(c.filter, seed) as tf.Tensor4D;
+  let dy = randomTensor(outputShape(c), seed + 1);
   if (undilated) filter = spread(filter, c.dilations);
   let inputShape = c.x;
   if (c.format === 'NCHW') {
     dy = tf.transpose(dy, [0, 3, 1, 2]);
     inputShape = [c.x[0], c.x[3], c.x[1], c.x[2]];
   }
-  // NCHW's explicit padding lists the axes in its own order.
-  const p = c.pad;
-  const pad = c.format === 'NCHW' && Array.isArray(p) ? [p[0], p[3], p[1], p[2]] : p;
-  const attrs = {
-    strides: c.strides,
-    pad,
-    dataFormat: c.format ?? 'NHWC',
-    dimRoundingMode: c.round,
-    inputShape,
-    dilations: undilated ? [1, 1] : c.dilations,
-  };
+  const attrs = { ...convAttrs(c), inputShape, dilations: undilated ? [1, 1] : c.dilations };
   return tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter }, attrs as never) as tf.Tensor;
 }
 
 const label = (c: Case) => JSON.stringify(c);
 
 async function expectCpuMatch(c: Case, seed: number, undilatedReference = false): Promise<void> {
-  const cpu = await runOn('cpu', () => runCase(c, seed, undilatedReference));
-  const wasm = await runOn('wasm', () => runCase(c, seed));
-  expect(relativeError(wasm[0] as never, cpu[0] as never), label(c)).toBeLessThanOrEqual(TOLERANCE);
+  const error = await wasmError(
+    () => runCase(c, seed),
+    () => runCase(c, seed, undilatedReference),
+  );
+  expect(error, label(c)).toBeLessThanOrEqual(TOLERANCE);
 }
 
 describe('Conv2DBackpropInput on wasm', () => {
@@ -217,28 +168,13 @@ describe('Conv2DBackpropInput on wasm', () => {
       );
       return [dx, t];
     };
-    const cpu = await runOn('cpu', f);
-    const wasm = await runOn('wasm', f);
-    for (const [k, out] of wasm.entries())
-      expect(relativeError(out, cpu[k] as never)).toBeLessThanOrEqual(TOLERANCE);
+    expect(await wasmError(f)).toBeLessThanOrEqual(TOLERANCE);
   });
 
   it('takes bare TensorInfos and leaves them and the tensor count intact', async () => {
-    await tf.setBackend('wasm');
-    const dy = tf.tensor4d(randomValues(2 * 3 * 3 * 4, 2), [2, 3, 3, 4]);
-    const filter = tf.tensor4d(randomValues(3 * 3 * 3 * 4, 3), [3, 3, 3, 4]);
-    const bare = (t: tf.Tensor) => ({ dataId: t.dataId, shape: t.shape, dtype: t.dtype });
-    const before = tf.memory().numTensors;
     const attrs = { strides: 2, pad: 'same', dataFormat: 'NHWC', inputShape: [2, 6, 6, 3] };
-    const out = conv2dBackpropInputKernel({
-      inputs: { dy: bare(dy), filter: bare(filter) },
-      backend: tf.backend(),
-      attrs: attrs as never,
-    }) as tf.Tensor;
-    expect(out.shape).toEqual([2, 6, 6, 3]);
-    expect(tf.memory().numTensors).toBe(before + 1);
-    out.dispose();
-    expect(dy.dataSync().length).toBe(2 * 3 * 3 * 4);
-    tf.dispose([dy, filter]);
+    const shapes = { dy: [2, 3, 3, 4], filter: [3, 3, 3, 4] };
+    const run = await runBareOnWasm(conv2dBackpropInputKernel, shapes, attrs, 2);
+    expect(run).toEqual({ shape: [2, 6, 6, 3], added: 1, intact: true });
   });
 });

@@ -1,15 +1,13 @@
 import { tf } from '../tf.js';
 import { composedKernel, type Pair, padOrCrop, pair, upsample } from './compose.js';
 import { phaseInputGrad } from './conv2d-input-phases.js';
+import type { ConvPad, ConvRounding, WithDilations } from './conv2d-layout.js';
+import { padToNHWC, toNHWC } from './conv2d-layout.js';
 
 type Shape4 = [number, number, number, number];
-type Pad = tf.Conv2DBackpropInputAttrs['pad'];
-type Rounding = tf.Conv2DBackpropInputAttrs['dimRoundingMode'];
 
-/** Conv2DBackpropInput's attributes; `dilations` is not in tfjs's type but is honoured. */
-export interface Conv2DInputGradAttrs extends tf.Conv2DBackpropInputAttrs {
-  dilations?: number | [number, number];
-}
+/** Conv2DBackpropInput's attributes, `dilations` included. */
+export type Conv2DInputGradAttrs = WithDilations<tf.Conv2DBackpropInputAttrs>;
 
 /**
  * The input gradient of a 2-D convolution (NHWC), the transposed convolution
@@ -27,9 +25,9 @@ export function conv2dInputGrad(
   filter: tf.Tensor4D,
   inputShape: Shape4,
   strides: number | [number, number],
-  pad: Pad,
+  pad: ConvPad,
   dilations: number | [number, number] = 1,
-  dimRoundingMode?: Rounding,
+  dimRoundingMode?: ConvRounding,
 ): tf.Tensor4D {
   const info = tf.backend_util.computeConv2DInfo(
     inputShape,
@@ -82,16 +80,12 @@ function frame(size: number, length: number, before: number, reach: number): Pai
 const negative = ([a, b]: Pair): Pair => [Math.min(a, 0), Math.min(b, 0)];
 const positive = ([a, b]: Pair): Pair => [Math.max(a, 0), Math.max(b, 0)];
 
-/** NCHW explicit padding [[0,0],[0,0],rows,cols] in NHWC order [[0,0],rows,cols,[0,0]]. */
-const padToNHWC = (p: Pad, format: string): Pad =>
-  format === 'NCHW' && Array.isArray(p) ? [p[0], p[2], p[3], p[1]] : p;
-
 export const conv2dBackpropInputKernel = composedKernel<Conv2DInputGradAttrs>(
   ({ dy, filter }, attrs) => {
     const nchw = attrs.dataFormat === 'NCHW';
     const [b, d1, d2, d3] = attrs.inputShape;
     const grad = conv2dInputGrad(
-      (nchw ? tf.transpose(dy as tf.Tensor, [0, 2, 3, 1]) : dy) as tf.Tensor4D,
+      toNHWC(dy as tf.Tensor, attrs.dataFormat),
       filter as tf.Tensor4D,
       nchw ? [b, d2, d3, d1] : [b, d1, d2, d3],
       attrs.strides,

@@ -1,46 +1,29 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useEngine } from '../engine.js';
 import { Rng } from '../random.js';
-import { randomValues, relativeError, runOn } from '../test-utils/cross-backend.js';
+import { randomValues, runOn, wasmError } from '../test-utils/cross-backend.js';
+import {
+  poolInfo as info,
+  type PoolCase,
+  pick,
+  randomPoolCase,
+  randomTensor,
+  TOLERANCE,
+} from '../test-utils/kernel-cases.js';
 import { tf } from '../tf.js';
 
-type Shape4 = [number, number, number, number];
-type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
-
-interface Case {
-  x: Shape4;
-  filterSize: [number, number];
-  strides: [number, number];
-  pad: Pad;
-  round?: 'floor' | 'ceil' | 'round';
+interface Case extends PoolCase {
   /** Values rounded to multiples of 0.5: many ties, which go to the first maximum. */
   ties?: boolean;
 }
 
-const TOLERANCE = 1e-4;
-
 function cases(count: number, seed: number): Case[] {
   const rng = new Rng(seed);
-  const pick = <T>(xs: T[]): T => xs[rng.int(xs.length)] as T;
   const out: Case[] = [];
   while (out.length < count) {
-    const filterSize: [number, number] = [1 + rng.int(4), 1 + rng.int(4)];
-    const strides: [number, number] = [1 + rng.int(3), 1 + rng.int(3)];
-    const x: Shape4 = [pick([1, 2, 3]), 3 + rng.int(8), 3 + rng.int(8), 1 + rng.int(8)];
-    const side = () => rng.int(2);
-    const pad = pick<Pad>([
-      'same',
-      'valid',
-      side(),
-      [
-        [0, 0],
-        [side(), side()],
-        [side(), side()],
-        [0, 0],
-      ],
-    ]);
+    const { x, filterSize, strides, pad } = randomPoolCase(rng, () => 1 + rng.int(8));
     const round =
-      typeof pad === 'number' ? pick([undefined, 'floor', 'round'] as const) : undefined;
+      typeof pad === 'number' ? pick(rng, [undefined, 'floor', 'round'] as const) : undefined;
     const c: Case = {
       x,
       filterSize,
@@ -53,9 +36,6 @@ function cases(count: number, seed: number): Case[] {
   }
   return out;
 }
-
-const info = (c: Case) =>
-  tf.backend_util.computePool2DInfo(c.x, c.filterSize, c.strides, 1, c.pad, c.round);
 
 function input(c: Case, seed: number): tf.Tensor4D {
   const values = randomValues(tf.util.sizeFromShape(c.x), seed);
@@ -75,8 +55,7 @@ function grad(c: Case, seed: number): tf.Tensor {
     pad: c.pad,
     dimRoundingMode: c.round,
   };
-  const outShape = info(c).outShape;
-  const dy = tf.tensor(randomValues(tf.util.sizeFromShape(outShape), seed + 1), outShape);
+  const dy = randomTensor(info(c).outShape, seed + 1);
   return tf
     .engine()
     .runKernel(tf.MaxPoolGrad, { dy, input: x, output: dy }, attrs as never) as tf.Tensor;
@@ -89,12 +68,7 @@ describe('MaxPoolGrad on wasm', () => {
 
   it('matches the cpu kernel, windows of negative values and ties included', async () => {
     for (const [i, c] of cases(60, 17).entries()) {
-      const cpu = await runOn('cpu', () => grad(c, i));
-      const wasm = await runOn('wasm', () => grad(c, i));
-      expect(
-        relativeError(wasm[0] as never, cpu[0] as never),
-        JSON.stringify(c),
-      ).toBeLessThanOrEqual(TOLERANCE);
+      expect(await wasmError(() => grad(c, i)), JSON.stringify(c)).toBeLessThanOrEqual(TOLERANCE);
     }
   });
 
@@ -128,12 +102,7 @@ describe('MaxPoolGrad on wasm', () => {
       },
     ];
     for (const [i, c] of subsamples.entries()) {
-      const cpu = await runOn('cpu', () => grad(c, i));
-      const wasm = await runOn('wasm', () => grad(c, i));
-      expect(
-        relativeError(wasm[0] as never, cpu[0] as never),
-        JSON.stringify(c),
-      ).toBeLessThanOrEqual(TOLERANCE);
+      expect(await wasmError(() => grad(c, i)), JSON.stringify(c)).toBeLessThanOrEqual(TOLERANCE);
     }
   });
 

@@ -44,11 +44,61 @@ export function relativeError(a: Output, b: Output): number {
   return worst;
 }
 
-/** The worst relative error of each output of `f` on wasm against cpu. */
-export async function wasmVsCpu(f: () => tf.Tensor | tf.Tensor[]): Promise<number[]> {
-  const cpu = await runOn('cpu', f);
+/** The worst relative error of each output of `f` on wasm against `reference` (`f`) on cpu. */
+export async function wasmVsCpu(
+  f: () => tf.Tensor | tf.Tensor[],
+  reference = f,
+): Promise<number[]> {
+  const cpu = await runOn('cpu', reference);
   const wasm = await runOn('wasm', f);
   return wasm.map((w, i) => relativeError(w, cpu[i] ?? { shape: [], values: [] }));
+}
+
+/** The worst of wasmVsCpu's errors over all outputs (Infinity when there are none). */
+export async function wasmError(f: () => tf.Tensor | tf.Tensor[], reference = f): Promise<number> {
+  const errors = await wasmVsCpu(f, reference);
+  return errors.length > 0 ? Math.max(...errors) : Infinity;
+}
+
+/**
+ * Calls `kernel` on the current backend with bare TensorInfos of `inputs` (no Tensor wrappers,
+ * as engine.runKernel may pass them): its output and how many tensors the call added.
+ */
+export function runBare(
+  kernel: tf.KernelFunc,
+  inputs: Record<string, tf.Tensor>,
+  attrs: object,
+): { out: tf.Tensor; added: number } {
+  const bare = (t: tf.Tensor) => ({ dataId: t.dataId, shape: t.shape, dtype: t.dtype });
+  const infos = Object.fromEntries(Object.entries(inputs).map(([name, t]) => [name, bare(t)]));
+  const before = tf.memory().numTensors;
+  const out = kernel({ inputs: infos, backend: tf.backend(), attrs: attrs as never }) as tf.Tensor;
+  return { out, added: tf.memory().numTensors - before };
+}
+
+/**
+ * runBare on wasm with random inputs of `shapes` (seeds from `seed` on): the output's shape, the
+ * tensors the call added (1 when nothing leaks), and whether the inputs still read back whole.
+ */
+export async function runBareOnWasm(
+  kernel: tf.KernelFunc,
+  shapes: Record<string, number[]>,
+  attrs: object,
+  seed = 1,
+): Promise<{ shape: number[]; added: number; intact: boolean }> {
+  await tf.setBackend('wasm');
+  const inputs = Object.fromEntries(
+    Object.entries(shapes).map(([name, shape], i) => [
+      name,
+      tf.tensor(randomValues(tf.util.sizeFromShape(shape), seed + i), shape),
+    ]),
+  );
+  const { out, added } = runBare(kernel, inputs, attrs);
+  out.dispose();
+  const tensors = Object.values(inputs);
+  const intact = tensors.every((t) => t.dataSync().length === t.size);
+  tf.dispose(tensors);
+  return { shape: out.shape, added, intact };
 }
 
 /** An op whose input gradients are compared across backends. */
