@@ -28,6 +28,20 @@ const CASES: [number[], number | number[], boolean][] = [
   [[4, 0, 3], 0, false],
 ];
 
+/** Runs `ops` on cpu, then on wasm: the same shapes and values, and no tensor left behind. */
+async function expectWasmEqualsCpu(ops: () => tf.Tensor[]): Promise<void> {
+  const run = async (backend: string) => {
+    await tf.setBackend(backend);
+    return tf.tidy(() => ops().map((y) => ({ shape: y.shape, values: [...y.dataSync()] })));
+  };
+  const cpu = await run('cpu');
+  await useEngine('wasm');
+  const before = tf.memory().numTensors;
+  const wasm = await run('wasm');
+  expect(tf.memory().numTensors).toBe(before);
+  expect(wasm).toEqual(cpu);
+}
+
 describe('wasm Sum and Mean over leading axes', () => {
   beforeAll(async () => {
     await useEngine('wasm');
@@ -115,21 +129,7 @@ describe('wasm Transpose of the last two axes', () => {
   ])('%j by %j equals cpu', async (shape, perm) => {
     const x = random(shape);
     const xi = tf.cast(tf.mul(x, 1000), 'int32');
-    const run = async (backend: string) => {
-      await tf.setBackend(backend);
-      return tf.tidy(() =>
-        [tf.transpose(x, perm), tf.transpose(xi, perm)].map((y) => ({
-          shape: y.shape,
-          values: [...y.dataSync()],
-        })),
-      );
-    };
-    const cpu = await run('cpu');
-    await useEngine('wasm');
-    const before = tf.memory().numTensors;
-    const wasm = await run('wasm');
-    expect(tf.memory().numTensors).toBe(before);
-    expect(wasm).toEqual(cpu);
+    await expectWasmEqualsCpu(() => [tf.transpose(x, perm), tf.transpose(xi, perm)]);
     tf.dispose([x, xi]);
     await tf.setBackend('cpu');
   });
@@ -154,21 +154,7 @@ describe('wasm GatherV2 of rows', () => {
     const x = random(shape);
     const xi = tf.cast(tf.mul(x, 1000), 'int32');
     const i = tf.tensor(index as number[], undefined, 'int32');
-    const run = async (backend: string) => {
-      await tf.setBackend(backend);
-      return tf.tidy(() =>
-        [tf.gather(x, i, axis), tf.gather(xi, i, axis)].map((y) => ({
-          shape: y.shape,
-          values: [...y.dataSync()],
-        })),
-      );
-    };
-    const cpu = await run('cpu');
-    await useEngine('wasm');
-    const before = tf.memory().numTensors;
-    const wasm = await run('wasm');
-    expect(tf.memory().numTensors).toBe(before);
-    expect(wasm).toEqual(cpu);
+    await expectWasmEqualsCpu(() => [tf.gather(x, i, axis), tf.gather(xi, i, axis)]);
     tf.dispose([x, xi, i]);
     await tf.setBackend('cpu');
   });

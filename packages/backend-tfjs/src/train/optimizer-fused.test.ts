@@ -1,6 +1,7 @@
 import type { OptimizerObject } from '@netspec/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useEngine } from '../engine.js';
+import { Rng } from '../random.js';
 import { tf } from '../tf.js';
 import { createOptimizer } from './optimizers.js';
 
@@ -46,16 +47,10 @@ const CLIPS: [string, Partial<OptimizerObject>][] = [
 const SHAPES = [[1], [7], [3, 5], [17, 33], [4, 4, 9], [1030]];
 const STEPS = 6;
 
-/** A seeded stream of floats (mulberry32): gradients of several magnitudes, zeros and signs. */
+/** A seeded stream of floats in [0, 1): gradients of several magnitudes, zeros and signs. */
 function stream(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.next();
 }
 
 function values(size: number, next: () => number, step: number): Float32Array {
