@@ -26,8 +26,11 @@ export interface TrainingBenchResult {
   cpuSeconds: number;
 }
 
-/** A random batch of the model's input and target shapes (speed does not depend on values). */
-function randomBatch(m: BenchModel, batchSize: number, rng: Rng): Batch {
+/**
+ * A random batch of the model's input and target shapes (speed does not depend on values), the
+ * target under `output`.
+ */
+export function randomBatch(m: BenchModel, batchSize: number, output: string, rng: Rng): Batch {
   const x: Record<string, tf.Tensor> = {};
   for (const input of m.inputs) {
     const size = batchSize * input.shape.reduce((a, b) => a * b, 1);
@@ -48,7 +51,7 @@ function randomBatch(m: BenchModel, batchSize: number, rng: Rng): Batch {
     [batchSize, ...m.target.shape],
     'int32',
   );
-  return { x, y: { out: y }, size: batchSize };
+  return { x, y: { [output]: y }, size: batchSize };
 }
 
 /** One configuration under measurement: its own model, step and threads. */
@@ -68,8 +71,7 @@ async function contender(m: BenchModel, threads: number, warmUp: number): Promis
   const training = trainingOf(model);
   const step = new SupervisedStep(model, training);
   await step.useThreads(threads);
-  const batch = randomBatch(m, training.batchSize, new Rng(1));
-  batch.y = { [model.outputNames[0] as string]: batch.y.out as tf.Tensor };
+  const batch = randomBatch(m, training.batchSize, model.outputNames[0] as string, new Rng(1));
   const c = { threads, step, batch, done: 0, steps: 0, seconds: 0, cpuSeconds: 0 };
   for (let i = 0; i < warmUp; i++) c.step.train(c.batch, { step: c.done, seed: c.done++ });
   return c;

@@ -248,7 +248,7 @@ export interface OptimizerOptions {
 }
 
 // NETSPEC_FUSED_OPTIMIZER=0 keeps every optimizer on the kernel path: an escape hatch, and what
-// the side-by-side benchmark flips (optimizer-fused-ab.ts) on optimizers built by others.
+// the side-by-side benchmark flips (bench/optimizer-fused-ab.ts) on optimizers built by others.
 let fusedDefault = globalThis.process?.env?.NETSPEC_FUSED_OPTIMIZER !== '0';
 
 /** Whether optimizers without an explicit `fused` option fuse; `on` sets it, from their next step. */

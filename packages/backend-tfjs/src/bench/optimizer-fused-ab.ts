@@ -2,42 +2,18 @@
 // and with the per-op kernel path, taking turns in short windows on the same model (both paths
 // give the same bits, so they can share one), so that load from other jobs on a shared machine
 // falls on both alike; the ratio is what to read. Also counts the tfjs kernels of one step each
-// way. `node dist/train/optimizer-fused-ab.js [engine] [seconds] [threads] [models...]`
+// way. `node dist/bench/optimizer-fused-ab.js [engine] [seconds] [threads] [models...]`
 
-import { BENCH_MODELS, type BenchModel } from '../bench/models.js';
 import { type EngineName, useEngine } from '../engine.js';
 import { buildModel } from '../model/build.js';
 import { Rng } from '../random.js';
 import { tf } from '../tf.js';
-import { type Batch, disposeBatch } from './examples.js';
-import { trainingOf } from './fit.js';
-import { fusedOptimizerUpdates } from './optimizers.js';
-import { SupervisedStep } from './supervised.js';
-
-function randomBatch(m: BenchModel, batchSize: number, outputName: string, rng: Rng): Batch {
-  const x: Record<string, tf.Tensor> = {};
-  for (const input of m.inputs) {
-    const size = batchSize * input.shape.reduce((a, b) => a * b, 1);
-    const shape = [batchSize, ...input.shape];
-    x[input.name] = input.vocabulary
-      ? tf.tensor(
-          Int32Array.from({ length: size }, () => rng.int(input.vocabulary as number)),
-          shape,
-          'int32',
-        )
-      : tf.tensor(
-          Float32Array.from({ length: size }, () => rng.next()),
-          shape,
-        );
-  }
-  const n = batchSize * m.target.shape.reduce((a, b) => a * b, 1);
-  const y = tf.tensor(
-    Int32Array.from({ length: n }, () => rng.int(m.target.classes)),
-    [batchSize, ...m.target.shape],
-    'int32',
-  );
-  return { x, y: { [outputName]: y }, size: batchSize };
-}
+import { disposeBatch } from '../train/examples.js';
+import { trainingOf } from '../train/fit.js';
+import { fusedOptimizerUpdates } from '../train/optimizers.js';
+import { SupervisedStep } from '../train/supervised.js';
+import { BENCH_MODELS, type BenchModel } from './models.js';
+import { randomBatch } from './training.js';
 
 async function measure(m: BenchModel, seconds: number, threads: number) {
   const model = buildModel(m.spec, { seed: 1 });
